@@ -1,0 +1,10 @@
+//! Layerlens core: one lossless parse of a Dockerfile and every analysis built on it.
+//!
+//! Pure Rust, no web or OS dependencies, so the same code runs natively (CLI) and as
+//! WebAssembly (playground). Nothing in here panics on any input.
+
+pub mod analysis;
+pub mod model;
+// pub mod shell; (re-enabled when the shell module lands)
+pub mod syntax;
+pub mod text;

@@ -1,0 +1,1 @@
+//! Stages, ARG/ENV scoping and variable expansion.
