@@ -6,6 +6,10 @@
 
 use serde::Serialize;
 
+use crate::model::{Base, Model};
+use crate::syntax::{Args, Instruction, Keyword};
+use crate::text::{utf16_offset, LineIndex, Span};
+
 /// A position derived at the edge from a byte offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Position {
@@ -69,6 +73,8 @@ pub struct StageSummary {
     pub base: String,
     /// Index of the stage this one builds on, when FROM names a stage.
     pub parent: Option<usize>,
+    /// Whether building the default target builds this stage.
+    pub built: bool,
     pub range: Located,
 }
 
@@ -80,12 +86,175 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Code of diagnostics for text BuildKit cannot build (hadolint's code for parse errors).
+pub const SYNTAX_ERROR_CODE: &str = "DL1000";
+
 /// Analyses `source`. Never panics; any text gives a result.
 pub fn analyze(source: &str) -> Analysis {
-    let _ = source;
+    let model = Model::parse(source);
+    let locate = Locator::new(&model.doc.text);
+    let built = model
+        .target_stage(None)
+        .map(|t| model.reachable(t))
+        .unwrap_or_default();
+
+    let stages = model
+        .stages
+        .iter()
+        .map(|stage| StageSummary {
+            index: stage.index,
+            name: stage.name.clone(),
+            base: stage.base_written.clone(),
+            parent: match stage.base {
+                Base::Stage(parent) => Some(parent),
+                _ => None,
+            },
+            built: built.get(stage.index).copied().unwrap_or(false),
+            range: locate.span(model.doc.instructions[stage.from].span),
+        })
+        .collect();
+
+    let instructions = model
+        .doc
+        .instructions
+        .iter()
+        .zip(&model.contexts)
+        .map(|(instruction, context)| InstructionSummary {
+            keyword: keyword_label(instruction),
+            stage: context.stage,
+            summary: summarize(instruction),
+            range: locate.span(instruction.span),
+        })
+        .collect();
+
+    let mut diagnostics: Vec<Diagnostic> = model
+        .doc
+        .errors
+        .iter()
+        .chain(&model.errors)
+        .map(|e| Diagnostic {
+            code: SYNTAX_ERROR_CODE.to_string(),
+            severity: Severity::Error,
+            message: e.message.clone(),
+            range: locate.span(e.span),
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+
     Analysis {
-        stages: Vec::new(),
-        instructions: Vec::new(),
-        diagnostics: Vec::new(),
+        stages,
+        instructions,
+        diagnostics,
+    }
+}
+
+/// `RUN`, or `ONBUILD RUN`, or an unknown keyword as written.
+fn keyword_label(instruction: &Instruction) -> String {
+    let command = &instruction.command;
+    let label = |c: &crate::syntax::Command| match c.keyword {
+        Keyword::Unknown => c.keyword_text.value.clone(),
+        k => k.upper(),
+    };
+    match &command.args {
+        Args::OnBuild(inner) => format!("{} {}", label(command), label(inner)),
+        _ => label(command),
+    }
+}
+
+/// The arguments on one line, shortened for a list.
+fn summarize(instruction: &Instruction) -> String {
+    const MAX: usize = 80;
+    let command = instruction.effective_command();
+    let mut text: String = command
+        .rest
+        .value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() > MAX {
+        text = text.chars().take(MAX - 1).collect::<String>() + "…";
+    }
+    text
+}
+
+/// Turns byte spans into [`Located`] ranges.
+struct Locator<'a> {
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            index: LineIndex::new(text),
+        }
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let lc = self.index.line_col(self.text, offset);
+        Position {
+            line: lc.line,
+            column: lc.column,
+            utf16_column: lc.utf16_column,
+        }
+    }
+
+    fn span(&self, span: Span) -> Located {
+        Located {
+            start: span.start,
+            end: span.end,
+            start_pos: self.position(span.start),
+            end_pos: self.position(span.end),
+            utf16_start: utf16_offset(self.text, span.start),
+            utf16_end: utf16_offset(self.text, span.end),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BAD_PYTHON: &str = "FROM python:3.13-slim\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+
+    #[test]
+    fn lists_stages_and_instructions() {
+        let a = analyze(BAD_PYTHON);
+        assert_eq!(a.stages.len(), 1);
+        assert_eq!(a.stages[0].base, "python:3.13-slim");
+        assert!(a.stages[0].built);
+        let keywords: Vec<&str> = a.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(keywords, ["FROM", "COPY", "RUN", "CMD"]);
+        assert_eq!(a.instructions[2].range.start_pos.line, 3);
+        assert_eq!(a.instructions[2].summary, "pip install -r requirements.txt");
+        assert!(a.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn errors_from_every_layer_have_positions() {
+        let a = analyze("RUN x\nFROM a\nCMD [\"a\", 1]\nBOGUS y\nENV A=${B:=c}\n");
+        let found: Vec<(usize, &str)> = a
+            .diagnostics
+            .iter()
+            .map(|d| (d.range.start_pos.line, d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0], (1, "no build stage in current context"));
+        assert_eq!(found[1].0, 3);
+        assert!(found[2].1.starts_with("unknown instruction: BOGUS"));
+        assert!(found[3].1.contains("unsupported modifier"));
+    }
+
+    #[test]
+    fn utf16_offsets_for_the_browser() {
+        let a = analyze("FROM a\nLABEL x=\"😀\"\nBOGUS\n");
+        let d = &a.diagnostics[0];
+        assert_eq!(d.range.start_pos.line, 3);
+        // The emoji counts as two UTF-16 units.
+        assert_eq!(
+            d.range.utf16_start,
+            "FROM a\nLABEL x=\"😀\"\n".encode_utf16().count()
+        );
     }
 }

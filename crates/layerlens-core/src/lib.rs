@@ -4,6 +4,7 @@
 //! WebAssembly (playground). Nothing in here panics on any input.
 
 pub mod analysis;
+pub mod instructions;
 pub mod model;
 // pub mod shell; (re-enabled when the shell module lands)
 pub mod syntax;

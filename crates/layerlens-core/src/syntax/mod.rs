@@ -14,7 +14,6 @@ mod command;
 pub mod dump;
 mod json;
 mod keyword;
-#[path = "lex_stub.rs"]
 pub mod lex;
 mod lines;
 mod logical;
