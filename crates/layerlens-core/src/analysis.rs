@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::{Base, Model};
 use crate::syntax::{Args, Instruction, Keyword};
-use crate::text::{utf16_offset, LineIndex, Span};
+use crate::text::{LineIndex, Span};
 
 /// A position derived at the edge from a byte offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -181,33 +181,52 @@ fn summarize(instruction: &Instruction) -> String {
 struct Locator<'a> {
     text: &'a str,
     index: LineIndex,
+    /// UTF-16 offset of the start of each line, so conversions never rescan the text.
+    utf16_line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     fn new(text: &'a str) -> Self {
+        let index = LineIndex::new(text);
+        let mut utf16_line_starts = Vec::with_capacity(index.line_count());
+        let mut units = 0;
+        utf16_line_starts.push(0);
+        for line in text.split_inclusive('\n') {
+            units += line.encode_utf16().count();
+            utf16_line_starts.push(units);
+        }
         Locator {
             text,
-            index: LineIndex::new(text),
+            index,
+            utf16_line_starts,
         }
     }
 
-    fn position(&self, offset: usize) -> Position {
+    fn position(&self, offset: usize) -> (Position, usize) {
         let lc = self.index.line_col(self.text, offset);
-        Position {
+        let line_start = self
+            .utf16_line_starts
+            .get(lc.line - 1)
+            .copied()
+            .unwrap_or(0);
+        let position = Position {
             line: lc.line,
             column: lc.column,
             utf16_column: lc.utf16_column,
-        }
+        };
+        (position, line_start + lc.utf16_column)
     }
 
     fn span(&self, span: Span) -> Located {
+        let (start_pos, utf16_start) = self.position(span.start);
+        let (end_pos, utf16_end) = self.position(span.end);
         Located {
             start: span.start,
             end: span.end,
-            start_pos: self.position(span.start),
-            end_pos: self.position(span.end),
-            utf16_start: utf16_offset(self.text, span.start),
-            utf16_end: utf16_offset(self.text, span.end),
+            start_pos,
+            end_pos,
+            utf16_start,
+            utf16_end,
         }
     }
 }

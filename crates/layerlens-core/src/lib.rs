@@ -4,8 +4,10 @@
 //! WebAssembly (playground). Nothing in here panics on any input.
 
 pub mod analysis;
+pub mod dockerignore;
 pub mod instructions;
 pub mod model;
-// pub mod shell; (re-enabled when the shell module lands)
+pub mod rules;
+pub mod shell;
 pub mod syntax;
 pub mod text;

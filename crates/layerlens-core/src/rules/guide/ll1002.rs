@@ -1,0 +1,16 @@
+//! LL1002: not written yet (placeholder; the registry tests fail until it is).
+
+use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "LL1002",
+    name: "todo-ll1002",
+    origin: Origin::Layerlens,
+    severity: Severity::Info,
+    categories: &[],
+    summary: "",
+    docs: Docs::new("", "", "", "", ""),
+    check,
+};
+
+fn check(_context: &Context, _report: &mut Report) {}

@@ -1,0 +1,16 @@
+//! LL1011: not written yet (placeholder; the registry tests fail until it is).
+
+use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "LL1011",
+    name: "todo-ll1011",
+    origin: Origin::Layerlens,
+    severity: Severity::Warning,
+    categories: &[],
+    summary: "",
+    docs: Docs::new("", "", "", "", ""),
+    check,
+};
+
+fn check(_context: &Context, _report: &mut Report) {}

@@ -1,0 +1,16 @@
+//! DL3049: not written yet (placeholder; the registry tests fail until it is).
+
+use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "DL3049",
+    name: "todo-dl3049",
+    origin: Origin::Hadolint,
+    severity: Severity::Info,
+    categories: &[],
+    summary: "",
+    docs: Docs::new("", "", "", "", ""),
+    check,
+};
+
+fn check(_context: &Context, _report: &mut Report) {}

@@ -1,0 +1,16 @@
+//! DL3057: not written yet (placeholder; the registry tests fail until it is).
+
+use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "DL3057",
+    name: "todo-dl3057",
+    origin: Origin::Hadolint,
+    severity: Severity::Ignore,
+    categories: &[],
+    summary: "",
+    docs: Docs::new("", "", "", "", ""),
+    check,
+};
+
+fn check(_context: &Context, _report: &mut Report) {}

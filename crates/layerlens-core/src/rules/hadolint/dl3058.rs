@@ -1,0 +1,16 @@
+//! DL3058: not written yet (placeholder; the registry tests fail until it is).
+
+use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "DL3058",
+    name: "todo-dl3058",
+    origin: Origin::Hadolint,
+    severity: Severity::Warning,
+    categories: &[],
+    summary: "",
+    docs: Docs::new("", "", "", "", ""),
+    check,
+};
+
+fn check(_context: &Context, _report: &mut Report) {}
