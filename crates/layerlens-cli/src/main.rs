@@ -1,7 +1,9 @@
 //! `layerlens`: the command-line front end of the Layerlens core.
 
 mod commands;
+mod config_file;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,12 @@ enum Command {
     Parse(commands::parse::Args),
     /// Print BuildKit's AST dump (the format of its parser test files).
     Dump(commands::dump::Args),
+    /// Lint Dockerfiles (hadolint's rules, BuildKit's checks and the guide's rules).
+    Lint(commands::lint::Args),
+    /// List every rule.
+    Rules(commands::rules::Args),
+    /// Explain a rule: what it checks, why, a bad and a good example.
+    Explain(commands::explain::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +39,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
         Command::Dump(args) => commands::dump::run(&args),
+        Command::Lint(args) => commands::lint::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
     }
 }

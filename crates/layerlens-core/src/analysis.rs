@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
+use crate::dockerignore::Dockerignore;
 use crate::model::{Base, Model};
+use crate::rules::{lint, Config, LintOptions, Severity as RuleSeverity};
 use crate::syntax::{Args, Instruction, Keyword};
 use crate::text::{LineIndex, Span};
 
@@ -34,13 +36,35 @@ pub struct Located {
     pub utf16_end: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
     Info,
     Style,
+}
+
+impl Severity {
+    /// A rule severity as shown; `None` for rules that are off.
+    pub fn from_rule(severity: RuleSeverity) -> Option<Severity> {
+        Some(match severity {
+            RuleSeverity::Error => Severity::Error,
+            RuleSeverity::Warning => Severity::Warning,
+            RuleSeverity::Info => Severity::Info,
+            RuleSeverity::Style => Severity::Style,
+            RuleSeverity::Ignore => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Style => "style",
+        }
+    }
 }
 
 /// A problem found in the file.
@@ -50,6 +74,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub range: Located,
+    /// The instruction it concerns, if any.
+    pub instruction: Option<usize>,
 }
 
 /// One instruction as the core sees it.
@@ -89,8 +115,21 @@ pub struct Analysis {
 /// Code of diagnostics for text BuildKit cannot build (hadolint's code for parse errors).
 pub const SYNTAX_ERROR_CODE: &str = "DL1000";
 
-/// Analyses `source`. Never panics; any text gives a result.
+/// What to analyse with besides the Dockerfile.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub config: Config,
+    /// The `.dockerignore` next to the Dockerfile, when there is one.
+    pub dockerignore: Option<Dockerignore>,
+}
+
+/// Analyses `source` with default options. Never panics; any text gives a result.
 pub fn analyze(source: &str) -> Analysis {
+    analyze_with(source, &Options::default())
+}
+
+/// Analyses `source`. Never panics; any text gives a result.
+pub fn analyze_with(source: &str, options: &Options) -> Analysis {
     let model = Model::parse(source);
     let locate = Locator::new(&model.doc.text);
     let built = model
@@ -137,8 +176,24 @@ pub fn analyze(source: &str) -> Analysis {
             severity: Severity::Error,
             message: e.message.clone(),
             range: locate.span(e.span),
+            instruction: instruction_at(&model, e.span.start),
         })
         .collect();
+    let findings = lint(
+        &model,
+        &options.config,
+        options.dockerignore.as_ref(),
+        &LintOptions::default(),
+    );
+    diagnostics.extend(findings.into_iter().filter_map(|f| {
+        Some(Diagnostic {
+            code: f.code.to_string(),
+            severity: Severity::from_rule(f.severity)?,
+            message: f.message,
+            range: locate.span(f.span),
+            instruction: f.instruction,
+        })
+    }));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
 
     Analysis {
@@ -146,6 +201,13 @@ pub fn analyze(source: &str) -> Analysis {
         instructions,
         diagnostics,
     }
+}
+
+/// The instruction whose source contains `offset`.
+fn instruction_at(model: &Model, offset: usize) -> Option<usize> {
+    let instructions = &model.doc.instructions;
+    let i = instructions.partition_point(|x| x.span.end <= offset);
+    (i < instructions.len() && instructions[i].span.start <= offset).then_some(i)
 }
 
 /// `RUN`, or `ONBUILD RUN`, or an unknown keyword as written.
@@ -247,7 +309,8 @@ mod tests {
         assert_eq!(keywords, ["FROM", "COPY", "RUN", "CMD"]);
         assert_eq!(a.instructions[2].range.start_pos.line, 3);
         assert_eq!(a.instructions[2].summary, "pip install -r requirements.txt");
-        assert!(a.diagnostics.is_empty());
+        let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert!(!codes.contains(&SYNTAX_ERROR_CODE), "{codes:?}");
     }
 
     #[test]
@@ -256,6 +319,7 @@ mod tests {
         let found: Vec<(usize, &str)> = a
             .diagnostics
             .iter()
+            .filter(|d| d.code == SYNTAX_ERROR_CODE)
             .map(|d| (d.range.start_pos.line, d.message.as_str()))
             .collect();
         assert_eq!(found.len(), 4, "{found:?}");
@@ -268,7 +332,11 @@ mod tests {
     #[test]
     fn utf16_offsets_for_the_browser() {
         let a = analyze("FROM a\nLABEL x=\"😀\"\nBOGUS\n");
-        let d = &a.diagnostics[0];
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == SYNTAX_ERROR_CODE)
+            .unwrap();
         assert_eq!(d.range.start_pos.line, 3);
         // The emoji counts as two UTF-16 units.
         assert_eq!(

@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
 pub mod dump;
+pub mod explain;
+pub mod lint;
 pub mod parse;
+pub mod rules;
 
 use std::path::Path;
 use std::process::ExitCode;

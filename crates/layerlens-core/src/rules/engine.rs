@@ -8,19 +8,11 @@ use super::pragma::{instruction_check_options, CheckOptions, Suppressions};
 use super::{registry, Config, Context, Finding, Origin, Report, Severity};
 
 /// How much filtering to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LintOptions {
     /// Keep findings whose severity is `Ignore` (rules off by default). hadolint's own test
     /// harness sees them; the CLI does not.
     pub keep_off_by_default: bool,
-}
-
-impl Default for LintOptions {
-    fn default() -> Self {
-        LintOptions {
-            keep_off_by_default: false,
-        }
-    }
 }
 
 /// Lints a planned build. Findings are sorted by position.

@@ -24,7 +24,7 @@ pub enum Pragma {
 pub fn parse_pragma(comment: &str) -> Option<Pragma> {
     let is_blank = |c: char| c == ' ' || c == '\t';
     let body = comment
-        .trim_start()
+        .trim()
         .strip_prefix('#')?
         .trim_start_matches(is_blank);
     let rest = body
@@ -243,6 +243,10 @@ mod tests {
             parse_pragma("# hadolint shell=powershell"),
             Some(Pragma::Shell("powershell".into()))
         );
+        assert_eq!(
+            parse_pragma("  # hadolint ignore=DL3008\r\n"),
+            Some(Pragma::Ignore(vec!["DL3008".into()]))
+        );
         assert_eq!(parse_pragma("# hadolint ignore=DL3008 reason"), None);
         assert_eq!(parse_pragma("# hadolint ignore=crazy stuff"), None);
         assert_eq!(parse_pragma("# hadolintignore=DL3008"), None);
@@ -258,5 +262,36 @@ mod tests {
         assert!(CheckOptions::parse("experimental=all")
             .unwrap()
             .enables_experimental("X"));
+    }
+}
+
+#[cfg(test)]
+mod suppression_tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    #[test]
+    fn inline_stage_and_global_pragmas() {
+        let doc = parse(
+            "FROM a\n# hadolint ignore=DL3003\n# layerlens ignore=LL1001\nRUN cd /tmp\nRUN cd /var\n# hadolint stage ignore=DL3059\nFROM b\nRUN x\nRUN y\nFROM c\nRUN z\n# hadolint global ignore=DL3020\n",
+        );
+        let s = Suppressions::collect(&doc);
+        assert!(s.suppresses("DL3003", Some(1), &doc));
+        assert!(
+            s.suppresses("LL1001", Some(1), &doc),
+            "stacked pragmas both apply"
+        );
+        assert!(!s.suppresses("DL3003", Some(2), &doc));
+        assert!(
+            !s.suppresses("DL3059", Some(3), &doc),
+            "not the FROM itself"
+        );
+        assert!(s.suppresses("DL3059", Some(4), &doc) && s.suppresses("DL3059", Some(5), &doc));
+        assert!(
+            !s.suppresses("DL3059", Some(7), &doc),
+            "ends at the next FROM"
+        );
+        assert!(s.suppresses("DL3020", Some(0), &doc) && s.suppresses("DL3020", None, &doc));
+        assert_eq!(s.inline_pragma_lines.len(), 2);
     }
 }
