@@ -27,9 +27,10 @@ pub fn parse_pragma(comment: &str) -> Option<Pragma> {
         .trim()
         .strip_prefix('#')?
         .trim_start_matches(is_blank);
-    let rest = body
-        .strip_prefix("hadolint")
-        .or_else(|| body.strip_prefix("layerlens"))?;
+    let (tool, rest) = match body.strip_prefix("hadolint") {
+        Some(rest) => ("hadolint", rest),
+        None => ("layerlens", body.strip_prefix("layerlens")?),
+    };
     if !rest.starts_with(is_blank) {
         return None;
     }
@@ -58,11 +59,19 @@ pub fn parse_pragma(comment: &str) -> Option<Pragma> {
     let mut codes = Vec::new();
     for code in codes_text.split(',') {
         let code = code.trim_matches(is_blank);
-        if code.is_empty()
-            || !code
+        // hadolint accepts only `[DLSC0-9]+` codes and ignores the whole pragma otherwise;
+        // we also accept our rule names there. `# layerlens` pragmas take any rule code.
+        let hadolint_style = !code.is_empty() && code.chars().all(|c| "DLSC0123456789".contains(c));
+        let known = super::find(code).is_some();
+        let plain = !code.is_empty()
+            && code
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let valid = match tool {
+            "hadolint" => hadolint_style || known,
+            _ => plain,
+        };
+        if !valid {
             return None;
         }
         codes.push(code.to_string());
@@ -249,6 +258,11 @@ mod tests {
         );
         assert_eq!(parse_pragma("# hadolint ignore=DL3008 reason"), None);
         assert_eq!(parse_pragma("# hadolint ignore=crazy stuff"), None);
+        assert_eq!(parse_pragma("# hadolint ignore=crazy,DL3002"), None);
+        assert_eq!(
+            parse_pragma("# hadolint ignore=JSONArgsRecommended"),
+            Some(Pragma::Ignore(vec!["JSONArgsRecommended".into()]))
+        );
         assert_eq!(parse_pragma("# hadolintignore=DL3008"), None);
         assert_eq!(parse_pragma("# just a comment"), None);
     }
