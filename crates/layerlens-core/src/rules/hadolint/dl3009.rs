@@ -1,6 +1,6 @@
 //! DL3009: apt package lists left in the layer.
 
-use super::g1_util::{is_apt_call, stage_is_kept};
+use super::g1_util::{is_apt_call, is_kept, kept_stages};
 use crate::instructions::{Mount, MountType};
 use crate::model::join_path;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
@@ -35,9 +35,10 @@ pub static RULE: Rule = Rule {
 const LISTS: &str = "/var/lib/apt/lists";
 
 fn check(context: &Context, report: &mut Report) {
+    let kept = kept_stages(context);
     for i in 0..context.len() {
         let Some(run) = context.run(i) else { continue };
-        if !stage_is_kept(context, i) {
+        if !is_kept(&kept, context, i) {
             continue;
         }
         let workdir = context

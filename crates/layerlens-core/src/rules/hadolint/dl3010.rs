@@ -1,5 +1,7 @@
 //! DL3010: an archive is COPYed and then extracted by a RUN.
 
+use std::collections::HashMap;
+
 use super::g1_util::path_basename;
 use crate::instructions::{Source, Typed};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
@@ -51,16 +53,16 @@ fn is_archive(name: &str) -> bool {
     ARCHIVE_EXTENSIONS.iter().any(|e| name.ends_with(e))
 }
 
-/// An archive a COPY put in the stage: its file name in the image, where to report it.
+/// An archive a COPY put in the stage, waiting to be seen extracted.
 struct Copied {
     instruction: usize,
-    name: String,
     span: Span,
-    reported: bool,
 }
 
 fn check(context: &Context, report: &mut Report) {
-    let mut copied: Vec<Copied> = Vec::new();
+    // Archives of the current stage by file name (one lookup per command argument, so the
+    // work stays linear in the file).
+    let mut copied: HashMap<String, Vec<Copied>> = HashMap::new();
     let mut stage = None;
     for i in 0..context.len() {
         if context.stage_of(i) != stage {
@@ -73,11 +75,9 @@ fn check(context: &Context, report: &mut Report) {
                 if is_archive(dest) {
                     // Copied under another archive name: that is the name RUN will use.
                     if let Some(Source::Path(first)) = copy.sources.first() {
-                        copied.push(Copied {
+                        copied.entry(dest.to_string()).or_default().push(Copied {
                             instruction: i,
-                            name: dest.to_string(),
                             span: first.span,
-                            reported: false,
                         });
                     }
                     continue;
@@ -86,11 +86,9 @@ fn check(context: &Context, report: &mut Report) {
                     let Source::Path(path) = source else { continue };
                     let name = path_basename(&path.value);
                     if is_archive(name) {
-                        copied.push(Copied {
+                        copied.entry(name.to_string()).or_default().push(Copied {
                             instruction: i,
-                            name: name.to_string(),
                             span: path.span,
-                            reported: false,
                         });
                     }
                 }
@@ -101,21 +99,15 @@ fn check(context: &Context, report: &mut Report) {
                     let Some(tool) = extractor(command) else {
                         continue;
                     };
-                    let names: Vec<&str> = command
-                        .args()
-                        .iter()
-                        .filter(|w| !w.value.starts_with('-'))
-                        .map(|w| path_basename(&w.value))
-                        .collect();
-                    for archive in copied.iter_mut().filter(|c| !c.reported) {
-                        if names.contains(&archive.name.as_str()) {
-                            archive.reported = true;
+                    for word in command.args().iter().filter(|w| !w.value.starts_with('-')) {
+                        let name = path_basename(&word.value);
+                        // Reported once, however often it is unpacked.
+                        for archive in copied.remove(name).unwrap_or_default() {
                             report.add(
                                 archive.instruction,
                                 archive.span,
                                 format!(
-                                    "`{}` is unpacked by `{tool}` in a later RUN, so the image stores it twice: ADD it to the target directory instead (ADD unpacks tar archives)",
-                                    archive.name
+                                    "`{name}` is unpacked by `{tool}` in a later RUN, so the image stores it twice: ADD it to the target directory instead (ADD unpacks tar archives)"
                                 ),
                             );
                         }

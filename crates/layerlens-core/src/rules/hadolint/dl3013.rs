@@ -28,19 +28,18 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// pip options whose value is the next word: hadolint's list (so option values are not read
+/// Short pip options that take a value (`-i URL`, `-e PATH`, `-C key=value`...).
+const SHORT_VALUE_FLAGS: [char; 6] = ['b', 'e', 'f', 'i', 't', 'C'];
+
+/// Long pip options whose value is the next word: hadolint's list (so option values are not read
 /// as package names), plus other value-taking options of `pip install`.
 const VALUE_FLAGS: &[&str] = &[
     // hadolint's
     "--abi",
-    "-b",
     "--build",
-    "-e",
     "--editable",
     "--extra-index-url",
-    "-f",
     "--find-links",
-    "-i",
     "--index-url",
     "--implementation",
     "--no-binary",
@@ -54,7 +53,6 @@ const VALUE_FLAGS: &[&str] = &[
     "--root",
     "--root-user-action",
     "--src",
-    "-t",
     "--target",
     "--trusted-host",
     "--upgrade-strategy",
@@ -63,7 +61,6 @@ const VALUE_FLAGS: &[&str] = &[
     "--cert",
     "--client-cert",
     "--config-settings",
-    "-C",
     "--exists-action",
     "--global-option",
     "--keyring-provider",
@@ -152,7 +149,7 @@ fn takes_value(v: &str) -> bool {
     let cluster = v.trim_start_matches('-');
     cluster
         .char_indices()
-        .find(|(_, c)| VALUE_FLAGS.contains(&format!("-{c}").as_str()))
+        .find(|(_, c)| SHORT_VALUE_FLAGS.contains(c))
         .is_some_and(|(at, c)| at + c.len_utf8() == cluster.len())
 }
 
@@ -178,7 +175,7 @@ fn uses_requirements(args: &[Word]) -> bool {
             if c == 'r' || c == 'c' {
                 return true;
             }
-            if VALUE_FLAGS.contains(&format!("-{c}").as_str()) {
+            if SHORT_VALUE_FLAGS.contains(&c) {
                 return false;
             }
         }

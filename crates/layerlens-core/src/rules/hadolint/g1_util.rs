@@ -100,21 +100,33 @@ pub fn expand_global(model: &Model, word: &str) -> Expanded {
     }
 }
 
-/// Whether what instruction `i` leaves on disk ends up in an image: its stage is the target
-/// (final) stage, or a later stage is built `FROM` it (so its files are inherited).
-/// Instructions before any FROM count as kept. A stage only read by `COPY --from` is not:
-/// the copy takes the files it names, not the rest.
-pub fn stage_is_kept(context: &Context, i: usize) -> bool {
-    let Some(stage) = context.stage_of(i) else {
-        return true;
-    };
-    context.is_final_stage(stage)
-        || context
-            .model
-            .stages
-            .iter()
-            .skip(stage + 1)
-            .any(|s| s.base == Base::Stage(stage))
+/// Per stage: whether what its instructions leave on disk ends up in an image. That is the
+/// target (final) stage, and every stage a later stage is built `FROM` (its files are
+/// inherited). A stage only read by `COPY --from` is not: the copy takes the files it names,
+/// not the rest.
+pub fn kept_stages(context: &Context) -> Vec<bool> {
+    let stages = &context.model.stages;
+    let mut kept: Vec<bool> = (0..stages.len())
+        .map(|s| context.is_final_stage(s))
+        .collect();
+    for stage in stages {
+        if let Base::Stage(parent) = stage.base {
+            if parent < stage.index {
+                if let Some(k) = kept.get_mut(parent) {
+                    *k = true;
+                }
+            }
+        }
+    }
+    kept
+}
+
+/// Whether instruction `i` is in a kept stage (see [`kept_stages`]); instructions before
+/// any FROM count as kept.
+pub fn is_kept(kept: &[bool], context: &Context, i: usize) -> bool {
+    context
+        .stage_of(i)
+        .is_none_or(|s| kept.get(s).copied().unwrap_or(true))
 }
 
 /// The last path component, splitting on `/` and `\` (Windows paths), quotes removed.
