@@ -1,16 +1,264 @@
-//! DL3009: not written yet (placeholder; the registry tests fail until it is).
+//! DL3009: apt package lists left in the layer.
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use super::g1_util::{is_apt_call, is_kept, kept_stages};
+use crate::instructions::{Mount, MountType};
+use crate::model::join_path;
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::shell::{Command, Word};
 
 pub static RULE: Rule = Rule {
     code: "DL3009",
-    name: "todo-dl3009",
+    name: "apt-lists-cleanup",
     origin: Origin::Hadolint,
     severity: Severity::Info,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Size],
+    summary: "`apt-get update` downloads package indexes that stay in the layer unless the same RUN deletes them.",
+    docs: Docs::new(
+        "Flags a RUN that runs `apt-get update` (or `apt update`, `aptitude update`) and does not \
+         remove `/var/lib/apt/lists` afterwards in the same RUN (`rm -rf /var/lib/apt/lists/*`, \
+         `apt-get distclean`, or `find /var/lib/apt/lists ... -delete`). Only stages whose files \
+         reach an image are checked: the final stage and stages that a later stage is built \
+         `FROM`. A cache, tmpfs or bind mount over `/var/lib/apt/lists` (or a parent such as \
+         `/var/lib/apt`) keeps the lists out of the layer and is accepted.",
+        "The package indexes are large: about 19 MB on disk for Debian bookworm's main \
+         repository alone (50 MB uncompressed), more with the updates and security suites or on \
+         Ubuntu. They are useless at runtime and go stale within days. Deleting them in a later \
+         RUN does not help, because the earlier layer still carries them; the `rm` must be in \
+         the same RUN, after the last update. An `rm -rf` of some other directory does not count.",
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n    && rm -rf /var/lib/apt/lists/*\n",
+        "Image Size Optimization",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+const LISTS: &str = "/var/lib/apt/lists";
+
+fn check(context: &Context, report: &mut Report) {
+    let kept = kept_stages(context);
+    for i in 0..context.len() {
+        let Some(run) = context.run(i) else { continue };
+        if !is_kept(&kept, context, i) {
+            continue;
+        }
+        let workdir = context
+            .model
+            .contexts
+            .get(i)
+            .map_or("/", |c| c.workdir.as_str());
+        if context
+            .mounts(i)
+            .iter()
+            .any(|m| mount_covers_lists(m, workdir))
+        {
+            continue;
+        }
+        let commands: Vec<_> = run.commands().collect();
+        let Some(last) = commands.iter().rposition(|(c, _)| is_update(c)) else {
+            continue;
+        };
+        let cleaned = commands
+            .get(last + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .any(|(c, part)| removes_lists(c, &part.text));
+        if cleaned {
+            continue;
+        }
+        let Some((command, part)) = commands.get(last) else {
+            continue;
+        };
+        let tool = command.basename().unwrap_or("apt-get");
+        report.add(
+            i,
+            part.command_span(context.model, command),
+            format!("`{tool} update` leaves the package lists in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`"),
+        );
+    }
+}
+
+fn is_update(c: &Command) -> bool {
+    is_apt_call(c, &["apt-get", "apt", "aptitude"], "update")
+}
+
+/// Whether `c` deletes the package lists: `rm` of the directory, its contents or a parent,
+/// `apt-get distclean`, or `find <dir> ... -delete`.
+fn removes_lists(c: &Command, text: &str) -> bool {
+    if c.is("rm") {
+        return c
+            .positional_args()
+            .iter()
+            .any(|w| path_covers_lists(w, text));
+    }
+    if is_apt_call(c, &["apt-get", "apt"], "distclean")
+        || is_apt_call(c, &["apt-get", "apt"], "dist-clean")
+    {
+        return true;
+    }
+    if c.is("find") {
+        let deletes = c
+            .args()
+            .iter()
+            .any(|w| w.value == "-delete" || w.value == "-exec" || w.value == "-execdir");
+        return deletes
+            && c.args()
+                .iter()
+                .take_while(|w| !w.value.starts_with('-') && w.value != "(" && w.value != "!")
+                .any(|w| path_covers_lists(w, text));
+    }
+    false
+}
+
+/// Whether the path word names the lists directory, its contents (`/*`) or a parent of it.
+/// A glob inside quotes (`"/var/lib/apt/lists/*"`) is not expanded by the shell, so it
+/// removes nothing.
+fn path_covers_lists(word: &Word, text: &str) -> bool {
+    let raw = word.raw(text);
+    if word.value.ends_with('*') && !raw.ends_with('*') {
+        return false;
+    }
+    let mut path = word.value.as_str();
+    loop {
+        let trimmed = path
+            .strip_suffix("/*")
+            .or_else(|| path.strip_suffix('/'))
+            .unwrap_or(path);
+        if trimmed.len() == path.len() {
+            break;
+        }
+        path = trimmed;
+    }
+    is_lists_or_parent(path)
+}
+
+/// `/var/lib/apt/lists` itself or one of its parent directories (`""` stands for `/`).
+fn is_lists_or_parent(path: &str) -> bool {
+    path.is_empty()
+        || (path.starts_with('/') && (path == LISTS || LISTS.starts_with(&format!("{path}/"))))
+}
+
+/// A mount over the lists (or a parent) takes the writes out of the layer: cache and tmpfs
+/// mounts by design, bind mounts because their writes are discarded.
+fn mount_covers_lists(mount: &Mount, workdir: &str) -> bool {
+    if !matches!(
+        mount.kind,
+        MountType::Cache | MountType::Tmpfs | MountType::Bind
+    ) {
+        return false;
+    }
+    let Some(target) = mount.target.as_deref() else {
+        return false;
+    };
+    let target = join_path(workdir, target);
+    is_lists_or_parent(target.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g1_util::test_util::{count, spans};
+
+    const UPDATE: &str = "apt-get update && apt-get install -y curl";
+
+    fn run(body: &str) -> usize {
+        count("DL3009", &format!("FROM debian:12\nRUN {body}\n"))
+    }
+
+    #[test]
+    fn cleanup_must_remove_the_lists() {
+        assert_eq!(run(UPDATE), 1);
+        assert_eq!(run(&format!("{UPDATE} && rm -rf /var/lib/apt/lists/*")), 0);
+        assert_eq!(run(&format!("{UPDATE} && rm -rf /var/lib/apt/lists")), 0);
+        assert_eq!(run(&format!("{UPDATE} && rm -r /var/lib/apt/lists/")), 0);
+        assert_eq!(run(&format!("{UPDATE} && rm -fr /var/lib/apt")), 0);
+        assert_eq!(run(&format!("{UPDATE} && apt-get distclean")), 0);
+        assert_eq!(
+            run(&format!(
+                "{UPDATE} && find /var/lib/apt/lists -type f -delete"
+            )),
+            0
+        );
+        // hadolint accepts any `rm -rf`; it does not remove the lists.
+        assert_eq!(run(&format!("{UPDATE} && rm -rf /tmp/*")), 1);
+        // `apt-get clean` empties /var/cache/apt, not the lists.
+        assert_eq!(run(&format!("{UPDATE} && apt-get clean")), 1);
+        // A quoted glob is not expanded: nothing is removed.
+        assert_eq!(
+            run(&format!("{UPDATE} && rm -rf \"/var/lib/apt/lists/*\"")),
+            1
+        );
+        assert_eq!(
+            run(&format!("{UPDATE} && rm -rf \"/var/lib/apt/lists\"/*")),
+            0
+        );
+        // A subdirectory is not enough.
+        assert_eq!(
+            run(&format!("{UPDATE} && rm -rf /var/lib/apt/lists/partial")),
+            1
+        );
+    }
+
+    #[test]
+    fn cleanup_must_follow_the_last_update() {
+        assert_eq!(run(&format!("rm -rf /var/lib/apt/lists/* && {UPDATE}")), 1);
+        assert_eq!(
+            run(&format!(
+                "{UPDATE} && rm -rf /var/lib/apt/lists/* && apt-get update"
+            )),
+            1
+        );
+        let text = format!("FROM debian:12\nRUN {UPDATE} && apt update\n");
+        assert_eq!(spans("DL3009", &text), ["apt update"]);
+    }
+
+    #[test]
+    fn sees_shell_c_heredocs_exec_form_and_onbuild() {
+        assert_eq!(run("sh -c 'apt-get update && apt-get install -y curl'"), 1);
+        assert_eq!(
+            run("sh -c 'apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*'"),
+            0
+        );
+        assert_eq!(run("[\"apt-get\", \"update\"]"), 1);
+        assert_eq!(run("<<EOF\napt-get update\napt-get install -y x\nEOF"), 1);
+        assert_eq!(
+            run("<<EOF\napt-get update\napt-get install -y x\nrm -rf /var/lib/apt/lists/*\nEOF"),
+            0
+        );
+        assert_eq!(
+            count("DL3009", "FROM debian:12\nONBUILD RUN apt-get update\n"),
+            1
+        );
+    }
+
+    #[test]
+    fn only_stages_that_reach_an_image() {
+        // Only copied from: the lists stay behind.
+        let text =
+            "FROM debian:12 AS build\nRUN apt-get update\nFROM scratch\nCOPY --from=build /x /x\n";
+        assert_eq!(count("DL3009", text), 0);
+        // Built upon: the lists are inherited.
+        let text = "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN true\n";
+        assert_eq!(count("DL3009", text), 1);
+        // ONBUILD triggers of a stage nobody builds on never run.
+        let text = "FROM debian:12 AS base\nONBUILD RUN apt-get update\nFROM scratch\n";
+        assert_eq!(count("DL3009", text), 0);
+    }
+
+    #[test]
+    fn mounts_over_the_lists() {
+        let text =
+            "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update\n";
+        assert_eq!(count("DL3009", text), 0);
+        let text = "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt apt-get update\n";
+        assert_eq!(count("DL3009", text), 0);
+        let text =
+            "FROM debian:12\nRUN --mount=type=tmpfs,target=/var/lib/apt/lists/ apt-get update\n";
+        assert_eq!(count("DL3009", text), 0);
+        let text = "FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt apt-get update\n";
+        assert_eq!(count("DL3009", text), 1);
+        let text =
+            "FROM debian:12\nWORKDIR /var/lib\nRUN --mount=type=cache,target=apt apt-get update\n";
+        assert_eq!(count("DL3009", text), 0);
+        let text = "FROM debian:12\nRUN --mount=type=secret,id=x,target=/var/lib/apt/lists apt-get update\n";
+        assert_eq!(count("DL3009", text), 1);
+    }
+}

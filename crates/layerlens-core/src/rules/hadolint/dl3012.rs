@@ -1,16 +1,77 @@
-//! DL3012: not written yet (placeholder; the registry tests fail until it is).
+//! DL3012: more than one HEALTHCHECK in a stage.
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use crate::instructions::Typed;
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3012",
-    name: "todo-dl3012",
+    name: "single-healthcheck",
     origin: Origin::Hadolint,
     severity: Severity::Error,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Correctness, Category::Production],
+    summary: "Only the last HEALTHCHECK of a stage counts; the earlier ones are dead text that misleads readers.",
+    docs: Docs::new(
+        "Flags every HEALTHCHECK after the first one in the same stage (`HEALTHCHECK NONE` \
+         included).",
+        "A container has exactly one health check: each HEALTHCHECK replaces the previous one, \
+         so only the last line of the stage is used. The others look like extra probes, but the \
+         orchestrator never runs them: a readiness problem they were meant to catch goes \
+         unnoticed, and whoever edits the first one wonders why nothing changes. Keep one \
+         HEALTHCHECK, near the end of the stage.",
+        "FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/health || exit 1\n",
+        "FROM nginx:1.27\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/health || exit 1\n",
+        "Production Optimizations",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+fn check(context: &Context, report: &mut Report) {
+    let mut stage = None;
+    let mut first: Option<usize> = None;
+    for i in 0..context.len() {
+        if context.stage_of(i) != stage {
+            stage = context.stage_of(i);
+            first = None;
+        }
+        if !matches!(context.typed(i), Typed::Healthcheck(_)) {
+            continue;
+        }
+        match first {
+            None => first = Some(i),
+            Some(earlier) => {
+                let line = context.instruction(earlier).start_line;
+                report.add(
+                    i,
+                    context.keyword_span(i),
+                    format!("this HEALTHCHECK replaces the one on line {line}: keep a single HEALTHCHECK per stage"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g1_util::test_util::{count, spans};
+
+    #[test]
+    fn per_stage() {
+        let text = "FROM a:1\nHEALTHCHECK CMD a\nHEALTHCHECK NONE\nHEALTHCHECK CMD b\n";
+        assert_eq!(spans("DL3012", text), ["HEALTHCHECK", "HEALTHCHECK"]);
+        assert_eq!(
+            count(
+                "DL3012",
+                "FROM a:1\nHEALTHCHECK CMD a\nFROM b:1\nHEALTHCHECK CMD b\n"
+            ),
+            0
+        );
+        // ONBUILD HEALTHCHECK belongs to child images.
+        assert_eq!(
+            count(
+                "DL3012",
+                "FROM a:1\nHEALTHCHECK CMD a\nONBUILD HEALTHCHECK CMD b\n"
+            ),
+            0
+        );
+    }
+}
