@@ -107,7 +107,11 @@ fn check(context: &Context, report: &mut Report) {
             {
                 continue;
             }
-            let name = command.name().unwrap_or("pip");
+            let name = match command.basename() {
+                Some(n) if is_python_name(n) => format!("{n} -m pip"),
+                Some(n) => n.to_string(),
+                None => "pip".to_string(),
+            };
             report.add(
                 i,
                 part.command_span(context.model, command),

@@ -35,14 +35,16 @@ fn check(context: &Context, report: &mut Report) {
         if pairs.len() < 2 {
             continue;
         }
-        let keys: Vec<&str> = pairs.iter().map(|p| p.key.value.as_str()).collect();
-        for (at, pair) in pairs.iter().enumerate() {
+        // How many pairs define each name (one ENV may set a name twice).
+        let mut defined: std::collections::HashMap<&str, usize> = Default::default();
+        for pair in pairs {
+            *defined.entry(pair.key.value.as_str()).or_default() += 1;
+        }
+        for pair in pairs {
             let mut reported: Vec<String> = Vec::new();
             for name in var_refs(&pair.value.value) {
-                let defined_elsewhere = keys
-                    .iter()
-                    .enumerate()
-                    .any(|(k, key)| k != at && *key == name);
+                let own = usize::from(pair.key.value == name);
+                let defined_elsewhere = defined.get(name.as_str()).copied().unwrap_or(0) > own;
                 if !defined_elsewhere
                     || lookup(context, i, &name).is_some()
                     || reported.contains(&name)
@@ -53,8 +55,8 @@ fn check(context: &Context, report: &mut Report) {
                     i,
                     pair.value.span,
                     format!(
-                        "`${name}` here is read before this ENV sets `{name}` (it expands to the \
-                         old, empty value); set `{name}` in an earlier ENV instruction"
+                        "`${name}` here reads the value from before this ENV, not the `{name}` \
+                         it sets; set `{name}` in an earlier ENV instruction"
                     ),
                 );
                 reported.push(name);

@@ -77,19 +77,22 @@ pub fn lookup(context: &Context, i: usize, name: &str) -> Option<Option<String>>
             .binding(name)
             .map(|b| b.value.clone());
     }
-    (0..i).rev().find_map(|k| match context.typed(k) {
-        Typed::Env(pairs) => pairs
-            .iter()
-            .rev()
-            .find(|p| p.key.value == name)
-            .map(|p| Some(unquote(&p.value.value).to_string())),
-        Typed::Arg(decls) => decls
-            .iter()
-            .rev()
-            .find(|d| d.name == name)
-            .map(|d| d.default.clone()),
-        _ => None,
-    })
+    // Bounded so that a long file without FROM stays linear.
+    (i.saturating_sub(1000)..i)
+        .rev()
+        .find_map(|k| match context.typed(k) {
+            Typed::Env(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|p| p.key.value == name)
+                .map(|p| Some(unquote(&p.value.value).to_string())),
+            Typed::Arg(decls) => decls
+                .iter()
+                .rev()
+                .find(|d| d.name == name)
+                .map(|d| d.default.clone()),
+            _ => None,
+        })
 }
 
 /// Whether every variable `word` refers to has a value at instruction `i` (an `ARG` without
