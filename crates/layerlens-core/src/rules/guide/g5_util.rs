@@ -43,11 +43,6 @@ pub fn final_chain(context: &Context) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-/// Whether instruction `i` belongs to a stage whose layers end up in the target image.
-pub fn in_final_chain(context: &Context, chain: &[usize], i: usize) -> bool {
-    context.stage_of(i).is_some_and(|s| chain.contains(&s))
-}
-
 /// The instructions of a chain's stages in build order (root stage first), FROMs excluded.
 pub fn chain_instructions(model: &Model, chain: &[usize]) -> Vec<usize> {
     chain
@@ -62,8 +57,8 @@ pub fn chain_instructions(model: &Model, chain: &[usize]) -> Vec<usize> {
 pub enum Root<'a> {
     /// An image, with the stage whose FROM names it.
     Image(&'a ImageRef, usize),
-    /// `FROM scratch`, with the stage.
-    Scratch(usize),
+    /// `FROM scratch`.
+    Scratch,
     Unknown,
 }
 
@@ -74,7 +69,7 @@ pub fn root_of(model: &Model, stage: usize) -> Root<'_> {
     };
     match &model.stages[last].base {
         Base::Image(image) => Root::Image(image, last),
-        Base::Scratch => Root::Scratch(last),
+        Base::Scratch => Root::Scratch,
         _ => Root::Unknown,
     }
 }
@@ -83,7 +78,7 @@ pub fn root_of(model: &Model, stage: usize) -> Root<'_> {
 pub fn root_traits(model: &Model, stage: usize) -> Option<ImageTraits> {
     match root_of(model, stage) {
         Root::Image(image, _) => knowledge::image_traits(image),
-        Root::Scratch(_) => Some(knowledge::scratch_traits()),
+        Root::Scratch => Some(knowledge::scratch_traits()),
         Root::Unknown => None,
     }
 }
@@ -148,8 +143,6 @@ pub struct CopyLike<'a> {
     pub dest: &'a Text,
     /// `--from=...` (COPY only).
     pub from: Option<&'a str>,
-    pub chown: bool,
-    pub chmod: bool,
 }
 
 /// COPY or ADD (not under ONBUILD).
@@ -160,16 +153,12 @@ pub fn copy_like<'a>(context: &Context<'a>, i: usize) -> Option<CopyLike<'a>> {
             sources: &c.sources,
             dest: &c.dest,
             from: c.from.as_ref().map(|f| f.value.as_str()),
-            chown: c.chown.is_some(),
-            chmod: c.chmod.is_some(),
         }),
         Typed::Add(a) => Some(CopyLike {
             keyword: "ADD",
             sources: &a.sources,
             dest: &a.dest,
             from: None,
-            chown: a.chown.is_some(),
-            chmod: a.chmod.is_some(),
         }),
         _ => None,
     }
@@ -224,8 +213,6 @@ pub fn is_whole_context(source: &str) -> bool {
 /// to source spans.
 pub struct LineScript {
     pub script: Script,
-    pub text: String,
-    pub exec_form: bool,
     map: LineMap,
 }
 
@@ -240,8 +227,6 @@ impl LineScript {
         match line {
             CommandLine::Shell(text) => Some(LineScript {
                 script: shell::parse_script(&text.value),
-                text: text.value.clone(),
-                exec_form: false,
                 map: LineMap::Logical {
                     instruction: i,
                     base: text.logical.start,
@@ -260,8 +245,6 @@ impl LineScript {
                 }
                 Some(LineScript {
                     script: shell::parse_script(&text),
-                    text,
-                    exec_form: true,
                     map: LineMap::Pieces(pieces),
                 })
             }
@@ -633,9 +616,11 @@ pub fn dep_install(cmd: &Command) -> Option<DepInstall> {
                 .or_else(|| v.strip_prefix("-r").filter(|r| !r.is_empty()))
             {
                 requirements.push(file.to_string());
-            } else if v == "-e" || v == "--editable" || v == "." || v.starts_with("./") {
-                others += 1;
-            } else if !v.starts_with('-') && v != "install" && v != "pip" {
+            } else if v == "-e"
+                || v == "--editable"
+                || (!v.starts_with('-') && v != "install" && v != "pip")
+            {
+                // Editable installs, local paths and named packages need more than manifests.
                 others += 1;
             }
             i += 1;
@@ -700,14 +685,12 @@ pub fn dep_install(cmd: &Command) -> Option<DepInstall> {
             "build" | "install" => make("cargo", false, true),
             _ => return None,
         },
-        "mvn" | "mvnw" => {
+        "mvn" | "mvnw"
             if positional.iter().any(|w| {
                 w.value.starts_with("dependency:go-offline") || w.value == "dependency:resolve"
-            }) {
-                make("maven", true, true)
-            } else {
-                return None;
-            }
+            }) =>
+        {
+            make("maven", true, true)
         }
         _ => return None,
     })
