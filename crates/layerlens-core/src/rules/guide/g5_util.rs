@@ -434,11 +434,11 @@ impl RunRemovals {
         let mut apt_mark_auto = false;
         let mut apt_autoremove = false;
         for (cmd, _) in run.commands() {
-            if cmd.is("apt-mark")
-                && cmd
-                    .positional_args()
-                    .first()
-                    .is_some_and(|w| w.value == "auto")
+            // `apt-mark auto ...`, also run through a wrapper (`... | xargs apt-mark auto`).
+            if cmd
+                .words
+                .windows(2)
+                .any(|w| w[0].value.ends_with("apt-mark") && w[1].value == "auto")
             {
                 apt_mark_auto = true;
             }
@@ -639,7 +639,8 @@ pub fn dep_install(cmd: &Command) -> Option<DepInstall> {
             _ => return None,
         },
         "yarn" => match sub(0) {
-            None | Some("install") => make("yarn", true, true),
+            None if cmd.args().is_empty() => make("yarn", true, true),
+            Some("install") => make("yarn", true, true),
             Some("add") => make("yarn", false, true),
             _ => return None,
         },
@@ -668,7 +669,8 @@ pub fn dep_install(cmd: &Command) -> Option<DepInstall> {
             _ => return None,
         },
         "bundle" | "bundler" => match sub(0) {
-            None | Some("install") => make("bundler", true, true),
+            None if cmd.args().is_empty() => make("bundler", true, true),
+            Some("install") => make("bundler", true, true),
             _ => return None,
         },
         "gem" => match sub(0)? {
@@ -883,5 +885,69 @@ mod tests {
         for text in [FASTAPI, NEXTJS, GO] {
             assert!(Model::parse(text).errors.is_empty());
         }
+    }
+}
+
+#[cfg(test)]
+mod corpus {
+    //! `cargo test -p layerlens-core --lib g5_corpus -- --ignored --nocapture`: every LL rule
+    //! over the corpus (tests/corpus), with counts per rule and each finding listed to a file.
+
+    use std::collections::BTreeMap;
+
+    use crate::model::Model;
+    use crate::rules::{lint, Config, LintOptions};
+
+    #[test]
+    #[ignore]
+    fn g5_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+        let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let mut listing = String::new();
+        let mut files = 0;
+        let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+        dirs.sort_by_key(|d| d.path());
+        for dir in dirs.into_iter().filter(|d| d.path().is_dir()) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+            entries.sort_by_key(|d| d.path());
+            for entry in entries {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                files += 1;
+                let model = Model::parse(&text);
+                let findings = lint(
+                    &model,
+                    &Config::default(),
+                    None,
+                    &LintOptions {
+                        keep_off_by_default: true,
+                    },
+                );
+                let mut seen = std::collections::BTreeSet::new();
+                for f in findings.iter().filter(|f| f.code.starts_with("LL")) {
+                    let c = counts.entry(f.code).or_default();
+                    c.0 += 1;
+                    if seen.insert(f.code) {
+                        c.1 += 1;
+                    }
+                    let line = text[..f.span.start.min(text.len())].matches('\n').count() + 1;
+                    listing.push_str(&format!(
+                        "{}\t{}/{}:{}\t{}\t{}\n",
+                        f.code,
+                        dir.file_name().to_string_lossy(),
+                        entry.file_name().to_string_lossy(),
+                        line,
+                        f.span.slice(&text).lines().next().unwrap_or(""),
+                        f.message
+                    ));
+                }
+            }
+        }
+        println!("{files} files");
+        for (code, (n, in_files)) in &counts {
+            println!("{code}\t{n} findings\t{in_files} files");
+        }
+        std::fs::write("/tmp/g5_corpus_findings.tsv", listing).unwrap();
     }
 }
