@@ -226,6 +226,11 @@ mod tests {
 
     #[test]
     fn other_managers() {
+        assert!(findings(
+            "LL1003",
+            "FROM ruby:3.3\nRUN bundle --version && yarn --version\n"
+        )
+        .is_empty());
         assert_eq!(
             findings("LL1003", "FROM python:3.13\nRUN poetry install\n").len(),
             1

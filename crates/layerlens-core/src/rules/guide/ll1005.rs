@@ -105,6 +105,8 @@ mod tests {
 
     #[test]
     fn removed_in_the_same_run_or_in_a_builder() {
+        let xargs = "FROM debian:12\nRUN apt-get install -y dpkg-dev; apt-mark showmanual | xargs apt-mark auto > /dev/null; apt-get purge -y --auto-remove\n";
+        assert!(findings("LL1005", xargs).is_empty());
         let same = "FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n";
         assert!(findings("LL1005", same).is_empty());
         let purge = "FROM debian:12\nRUN apt-get update && apt-get install -y build-essential && make && apt-get purge -y build-essential\n";
