@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod dockerignore;
 pub mod instructions;
+pub mod knowledge;
 pub mod model;
 pub mod rules;
 pub mod shell;

@@ -1,16 +1,128 @@
-//! LL1015: not written yet (placeholder; the registry tests fail until it is).
+//! LL1015: shell-form commands in a stage whose base has no shell.
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use super::g5_util::{
+    chain, chain_instructions, copy_like, healthcheck_line, root_of, root_traits, Root,
+};
+use crate::instructions::{CommandLine, Typed};
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "LL1015",
-    name: "todo-ll1015",
+    name: "shell-form-without-shell",
     origin: Origin::Layerlens,
     severity: Severity::Error,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Correctness],
+    summary: "Shell form runs `/bin/sh -c`, which scratch and distroless images do not have.",
+    docs: Docs::new(
+        "Flags shell-form RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD in a stage built on an image \
+         without a shell: `scratch`, distroless (`gcr.io/distroless/*` except `:debug`), \
+         Chainguard static, also through stage aliases. A stage that copies a shell in \
+         (`/bin/sh`, busybox) is not flagged.",
+        "Shell form means `/bin/sh -c \"<command>\"`. Without `/bin/sh` a RUN fails the build, \
+         and a shell-form CMD or ENTRYPOINT builds fine but the container dies at start with \
+         `exec: \"/bin/sh\": stat /bin/sh: no such file or directory` - found only at deploy \
+         time. A shell-form HEALTHCHECK fails every probe and marks the container unhealthy. \
+         Write these in exec form (a JSON array).",
+        "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nCMD /app\n",
+        "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
+        "Production Optimizations",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+/// Whether the stage chain copies a shell in.
+fn copies_shell(context: &Context, chain: &[usize]) -> bool {
+    chain_instructions(context.model, chain)
+        .into_iter()
+        .any(|i| {
+            copy_like(context, i).is_some_and(|c| {
+                let dest = c.dest.value.as_str();
+                dest.ends_with("/sh")
+                    || dest.ends_with("/bin")
+                    || dest.ends_with("/bin/")
+                    || dest == "/"
+                    || c.paths()
+                        .any(|p| p.value.ends_with("/sh") || p.value.contains("busybox"))
+                    || c.from.is_some_and(|f| f.contains("busybox"))
+            })
+        })
+}
+
+fn check(context: &Context, report: &mut Report) {
+    for stage in &context.model.stages {
+        let Some(traits) = root_traits(context.model, stage.index) else {
+            continue;
+        };
+        if traits.shell != Some(false) {
+            continue;
+        }
+        let stage_chain = chain(context.model, stage.index);
+        if copies_shell(context, &stage_chain) {
+            continue;
+        }
+        let base = match root_of(context.model, stage.index) {
+            Root::Image(image, _) => format!("`{}`", image.raw),
+            Root::Scratch => "`scratch`".to_string(),
+            Root::Unknown => continue,
+        };
+        for &i in &stage.instructions {
+            let (line, keyword) = match context.typed(i) {
+                Typed::Run(run) => (&run.command, "RUN"),
+                Typed::Cmd(line) => (line, "CMD"),
+                Typed::Entrypoint(line) => (line, "ENTRYPOINT"),
+                t => match healthcheck_line(t) {
+                    Some(line) => (line, "HEALTHCHECK CMD"),
+                    None => continue,
+                },
+            };
+            if !matches!(line, CommandLine::Shell(_)) {
+                continue;
+            }
+            let CommandLine::Shell(text) = line else {
+                continue;
+            };
+            let outcome = if keyword == "RUN" {
+                "the build fails"
+            } else if keyword == "HEALTHCHECK CMD" {
+                "every health probe fails"
+            } else {
+                "the container fails to start"
+            };
+            report.add(
+                i,
+                text.span,
+                format!(
+                    "{keyword} in shell form needs /bin/sh, which {base} does not have: {outcome}; write it as a JSON array (`[\"/app\", \"--flag\"]`)"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g5_util::test_support::*;
+
+    #[test]
+    fn no_shell_bases() {
+        let text = "FROM scratch\nCOPY app /app\nCMD /app --serve\n";
+        assert_eq!(spans("LL1015", text), ["/app --serve"]);
+        let text = "FROM gcr.io/distroless/static-debian12 AS base\nFROM base\nRUN echo hi\nENTRYPOINT /app\nHEALTHCHECK CMD /app -health\n";
+        assert_eq!(findings("LL1015", text).len(), 3);
+        assert!(findings("LL1015", "FROM gcr.io/distroless/base:debug\nRUN echo hi\n").is_empty());
+        assert!(findings(
+            "LL1015",
+            "FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/sh\nRUN echo hi\n"
+        )
+        .is_empty());
+        assert!(findings("LL1015", "FROM scratch\nCMD [\"/app\"]\n").is_empty());
+        assert!(findings("LL1015", "FROM alpine:3.20\nCMD /app\n").is_empty());
+    }
+
+    #[test]
+    fn guide_real_world_examples_are_clean() {
+        for text in [FASTAPI, NEXTJS, GO] {
+            assert!(findings("LL1015", text).is_empty());
+        }
+    }
+}
