@@ -56,7 +56,7 @@ fn check(context: &Context, report: &mut Report) {
                     i,
                     word_span(context.model, part, package),
                     format!(
-                        "pin the version of `{name}` (`{name}=<version>`, or `{name}<next-major>`)"
+                        "pin the version of `{name}` (`{name}=<version>`, or a range such as `{name}>=<version>`)"
                     ),
                 );
             }
