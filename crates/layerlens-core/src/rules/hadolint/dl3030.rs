@@ -1,16 +1,80 @@
-//! DL3030: not written yet (placeholder; the registry tests fail until it is).
+//! DL3030: `yum install` without `-y`.
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use super::g2_util::{find_verb, head_span, RPM_GROUPS, RPM_VALUE_FLAGS};
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3030",
-    name: "todo-dl3030",
+    name: "yum-assume-yes",
     origin: Origin::Hadolint,
     severity: Severity::Warning,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Correctness],
+    summary: "Without `-y`, yum waits for a confirmation that never comes and the build fails.",
+    docs: Docs::new(
+        "Flags `yum install`, `groupinstall`, `localinstall` and `yum group|module install` \
+         without `-y` or `--assumeyes`.",
+        "A build has no terminal: when yum asks \"Is this ok [y/N]\" it reads end-of-file, takes \
+         it as \"no\" and exits with an error, so the RUN fails after the repository metadata \
+         (often tens of megabytes) has already been downloaded. Worse, a base image whose \
+         `yum.conf` sets `assumeyes` hides the problem until the base changes. `-y` states the \
+         answer in the Dockerfile.",
+        "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n",
+        "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+        "Common Anti-Patterns",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+fn check(context: &Context, report: &mut Report) {
+    for i in 0..context.len() {
+        let Some(run) = context.run(i) else { continue };
+        for (command, part) in run.commands_named("yum") {
+            let Some(found) = find_verb(
+                command,
+                &RPM_VALUE_FLAGS,
+                &["install", "groupinstall", "localinstall"],
+                &RPM_GROUPS,
+            ) else {
+                continue;
+            };
+            if command.has_flag('y') || command.has_long_flag("assumeyes") {
+                continue;
+            }
+            report.add(
+                i,
+                head_span(context.model, part, command, found.verb),
+                format!(
+                    "add `-y` to `yum {}` so it does not stop at the confirmation prompt",
+                    found.verb.value
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g2_util::test_support::spans;
+
+    const CODE: &str = "DL3030";
+
+    #[test]
+    fn install_verbs() {
+        let text = "FROM centos:7\nRUN yum install a-1 && yum -y install b-1 && yum --assumeyes groupinstall c && yum module install d:1 && yum -qy localinstall e.rpm && yum remove f\n";
+        assert_eq!(spans(text, CODE), vec!["yum install", "yum module install"]);
+    }
+
+    #[test]
+    fn sh_c_heredoc_exec_form_onbuild() {
+        let text = "FROM centos:7\nRUN <<EOF\nyum install a-1\nEOF\nRUN sh -c 'yum install b-1'\nRUN [\"yum\", \"install\", \"c-1\"]\nONBUILD RUN yum install d-1\n";
+        assert_eq!(
+            spans(text, CODE),
+            vec![
+                "yum install",
+                "yum install",
+                "\"yum\", \"install\"",
+                "yum install"
+            ]
+        );
+    }
+}

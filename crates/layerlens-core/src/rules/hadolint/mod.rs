@@ -73,6 +73,7 @@ mod dl4005;
 mod dl4006;
 mod g1_util;
 mod g3_util;
+mod g2_util;
 
 use super::Rule;
 
