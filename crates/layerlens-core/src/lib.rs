@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod dockerignore;
+pub mod fix;
 pub mod instructions;
 pub mod knowledge;
 pub mod model;

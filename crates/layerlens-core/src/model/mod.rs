@@ -4,9 +4,11 @@
 //! Built once from a [`Document`]; every analysis reads it instead of re-deriving scopes.
 
 mod graph;
+mod runs;
 mod scope;
 
 pub use graph::{Edge, EdgeKind, StageRef};
+pub use runs::{RunAnalysis, ScriptPart};
 pub use scope::{Binding, BindingKind, Scope};
 
 use crate::instructions::{typed, CommandLine, ImageRef, Typed};
@@ -90,6 +92,8 @@ pub struct Model {
     pub errors: Vec<ParseError>,
     /// Per stage, the bindings (ARG/ENV) in the order they were made.
     bindings: Vec<Vec<Binding>>,
+    /// Shell analysis of each RUN / ONBUILD RUN (parallel to `doc.instructions`).
+    runs: Vec<Option<RunAnalysis>>,
 }
 
 /// Builtin ARGs BuildKit provides in the global scope, with the values a typical
@@ -119,6 +123,7 @@ impl Model {
             edges: Vec::new(),
             errors: Vec::new(),
             bindings: Vec::new(),
+            runs: Vec::new(),
             doc,
         };
         for i in 0..model.doc.instructions.len() {
@@ -128,6 +133,9 @@ impl Model {
         }
         model.plan();
         graph::link(&mut model);
+        model.runs = (0..model.doc.instructions.len())
+            .map(|i| runs::analyse_run(&model, i))
+            .collect();
         model
     }
 
@@ -406,6 +414,11 @@ impl Model {
 
     fn lex_error(&mut self, span: Span, e: LexError) {
         self.error(span, e.message);
+    }
+
+    /// The shell analysis of a RUN or ONBUILD RUN.
+    pub fn run(&self, i: usize) -> Option<&RunAnalysis> {
+        self.runs.get(i)?.as_ref()
     }
 
     /// The variables visible at instruction `i` (before it runs).

@@ -19,12 +19,14 @@ pub mod pragma;
 #[cfg(test)]
 mod tests;
 
+pub use crate::model::{RunAnalysis, ScriptPart};
 pub use config::{Config, LabelType};
-pub use context::{Context, RunAnalysis, ScriptPart};
+pub use context::Context;
 pub use engine::{lint, LintOptions};
 
 use serde::Serialize;
 
+use crate::fix::Fix;
 use crate::text::Span;
 
 /// How serious a finding is. `Ignore` is "off unless enabled" (hadolint's DL1001, DL3057).
@@ -170,6 +172,8 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub severity: Severity,
+    /// A mechanical remedy, when the rule has one.
+    pub fix: Option<Fix>,
 }
 
 /// Where a rule puts its findings.
@@ -183,26 +187,33 @@ impl<'a> Report<'a> {
         Report { rule, findings }
     }
 
-    /// Reports a finding about instruction `instruction` at `span`.
-    pub fn add(&mut self, instruction: usize, span: Span, message: impl Into<String>) {
-        self.findings.push(Finding {
-            code: self.rule.code,
-            instruction: Some(instruction),
-            span,
-            message: message.into(),
-            severity: self.rule.severity,
-        });
+    /// Reports a finding about instruction `instruction` at `span`; returns it so a fix
+    /// can be attached (`report.add(..).fix = Some(..)`).
+    pub fn add(
+        &mut self,
+        instruction: usize,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(Some(instruction), span, message.into())
     }
 
     /// Reports a finding that belongs to no single instruction (e.g. a missing file).
-    pub fn add_file(&mut self, span: Span, message: impl Into<String>) {
+    pub fn add_file(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.push(None, span, message.into())
+    }
+
+    fn push(&mut self, instruction: Option<usize>, span: Span, message: String) -> &mut Finding {
         self.findings.push(Finding {
             code: self.rule.code,
-            instruction: None,
+            instruction,
             span,
-            message: message.into(),
+            message,
             severity: self.rule.severity,
+            fix: None,
         });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 }
 

@@ -41,14 +41,16 @@ fn check(context: &Context, report: &mut Report) {
         };
         let line = context.instruction(stage.from).start_line;
         match seen.get(name) {
-            Some(first) => report.add(
-                stage.from,
-                name_text.span,
-                format!(
-                    "the stage name `{name}` is already used by the stage on line {first}; \
-                     rename one of them"
-                ),
-            ),
+            Some(first) => {
+                report.add(
+                    stage.from,
+                    name_text.span,
+                    format!(
+                        "the stage name `{name}` is already used by the stage on line {first}; \
+                         rename one of them"
+                    ),
+                );
+            }
             None => {
                 seen.insert(name, line);
             }

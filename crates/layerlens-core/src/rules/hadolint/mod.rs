@@ -72,8 +72,8 @@ mod dl4004;
 mod dl4005;
 mod dl4006;
 mod g1_util;
-mod g3_util;
 mod g2_util;
+mod g3_util;
 
 use super::Rule;
 
