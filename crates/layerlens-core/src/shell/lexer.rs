@@ -186,7 +186,12 @@ impl<'a> Parser<'a> {
             if self.cond_mode {
                 // Inside `[[ ]]`, `&&`, `||`, `<`, `(` … are operands, not shell operators.
                 let two = (self.byte(start + 1), b);
-                if two == (Some(b'&'), b'&') || two == (Some(b'|'), b'|') {
+                // `]]` ends the condition even when glued to an operator: `$([[ -n $x ]])`.
+                let closes = two == (Some(b']'), b']')
+                    && self
+                        .byte(start + 2)
+                        .is_none_or(|c| b" \t\r\n;&|()<>".contains(&c));
+                if closes || two == (Some(b'&'), b'&') || two == (Some(b'|'), b'|') {
                     self.pos += 2;
                     return Tok::Word(Word {
                         range: start..start + 2,

@@ -539,6 +539,10 @@ impl<'a> Parser<'a> {
             let r = self.bump_range();
             self.note_operator(last, op, r.clone());
             self.skip_newlines();
+            while self.peek_kw() == Some(Kw::Bang) {
+                let bang = self.bump_range();
+                self.error(bang, "`!` is only allowed at the start of a pipeline");
+            }
             if !self.command_can_start() {
                 self.error(r, "missing command after `|`");
                 return None;

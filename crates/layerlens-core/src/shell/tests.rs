@@ -343,6 +343,11 @@ fn negation_is_not_a_command() {
     let text = "! grep -q x f && echo y";
     let s = parse(text);
     assert_eq!(texts(text, &s), ["grep -q x f", "echo y"]);
+    // Not allowed after `|` (bash and dash refuse it); tolerated with an error.
+    let text = "a | ! b";
+    let s = parse(text);
+    assert_eq!(texts(text, &s), ["a", "b"]);
+    assert_eq!(s.errors.len(), 1);
 }
 
 // ----- redirections and heredocs ---------------------------------------------------------------
@@ -762,6 +767,14 @@ fn double_bracket_conditions() {
         Some("]]")
     );
     assert_eq!(s.commands[0].operator_after, Some(Operator::And));
+    // `]]` glued to what follows.
+    let text = "x=$([[ -n $a ]]) && [[ $b ]]|| c";
+    let s = parse(text);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(
+        texts(text, &s),
+        ["x=$([[ -n $a ]])", "[[ -n $a ]]", "[[ $b ]]", "c"]
+    );
     // `[[` with substitutions inside.
     let s = parse("[[ -n \"$(id -u)\" ]]");
     assert_eq!(s.commands.len(), 2);
