@@ -71,6 +71,7 @@ mod dl4003;
 mod dl4004;
 mod dl4005;
 mod dl4006;
+mod g4_util;
 
 use super::Rule;
 
