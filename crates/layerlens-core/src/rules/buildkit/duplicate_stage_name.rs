@@ -27,12 +27,15 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &Context, report: &mut Report) {
     let stages = &context.model.stages;
+    // The first stage that used each name.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, stage) in stages.iter().enumerate() {
         let Some(name) = &stage.name else { continue };
-        let Some(first) = stages[..index]
-            .iter()
-            .find(|s| s.name.as_deref() == Some(name.as_str()))
-        else {
+        let first = *seen.entry(name.as_str()).or_insert(index);
+        if first == index {
+            continue;
+        }
+        let Some(first) = stages.get(first) else {
             continue;
         };
         let span = stage_name_span(context, stage.from);

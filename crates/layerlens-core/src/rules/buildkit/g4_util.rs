@@ -56,8 +56,8 @@ pub(crate) fn stage_chain(model: &Model, stage: usize) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut current = Some(stage);
     while let Some(s) = current {
-        // Parents always come earlier in the file, so this ends; the bound is a safeguard.
-        if chain.contains(&s) || chain.len() > model.stages.len() {
+        // Parents always come earlier in the file (checked below), so this ends.
+        if chain.len() > model.stages.len() {
             break;
         }
         chain.push(s);
@@ -69,41 +69,42 @@ pub(crate) fn stage_chain(model: &Model, stage: usize) -> Vec<usize> {
     chain
 }
 
-/// The base at the root of `stage`'s chain (an image, scratch or unresolved).
-pub(crate) fn root_base(model: &Model, stage: usize) -> Option<&Base> {
-    let root = *stage_chain(model, stage).last()?;
-    model.stages.get(root).map(|s| &s.base)
+/// For every stage, the stage at the root of its `FROM <stage>` chain (the one built on an
+/// image, scratch or something unresolved). Linear in the number of stages.
+pub(crate) fn chain_roots(model: &Model) -> Vec<usize> {
+    let mut roots: Vec<usize> = Vec::with_capacity(model.stages.len());
+    for (index, stage) in model.stages.iter().enumerate() {
+        let root = match stage.base {
+            Base::Stage(parent) if parent < index => roots.get(parent).copied().unwrap_or(index),
+            _ => index,
+        };
+        roots.push(root);
+    }
+    roots
 }
 
-/// The instructions that ran before `i` in its stage and in the stages it is built on
-/// (oldest first), not counting ONBUILD triggers, which run only in child builds.
-pub(crate) fn instructions_before(context: &Context, i: usize) -> Vec<usize> {
+/// For every instruction, whether a SHELL instruction is in effect before it (earlier in its
+/// stage or anywhere in a stage it is built on): BuildKit then records a shell in the image
+/// configuration. Linear in the file.
+pub(crate) fn shell_set_before(context: &Context) -> Vec<bool> {
     let model = context.model;
-    let Some(stage) = context.stage_of(i) else {
-        return Vec::new();
-    };
-    let chain = stage_chain(model, stage);
-    let mut out = Vec::new();
-    for &s in chain.iter().rev() {
-        let Some(st) = model.stages.get(s) else {
-            continue;
+    let mut out = vec![false; context.len()];
+    // Whether each stage has set a SHELL by its end.
+    let mut by_stage: Vec<bool> = Vec::with_capacity(model.stages.len());
+    for stage in &model.stages {
+        let mut set = match stage.base {
+            Base::Stage(parent) => by_stage.get(parent).copied().unwrap_or(false),
+            _ => false,
         };
-        for &j in &st.instructions {
-            if s == stage && j >= i {
-                break;
+        for &i in &stage.instructions {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = set;
             }
-            out.push(j);
+            set |= matches!(context.typed(i), Typed::Shell(_));
         }
+        by_stage.push(set);
     }
     out
-}
-
-/// Whether a SHELL instruction is in effect at `i` (earlier in its stage or anywhere in a
-/// stage it is built on): BuildKit then records a shell in the image configuration.
-pub(crate) fn shell_set_before(context: &Context, i: usize) -> bool {
-    instructions_before(context, i)
-        .into_iter()
-        .any(|j| matches!(context.typed(j), Typed::Shell(_)))
 }
 
 /// The words of a FROM instruction as BuildKit's parser splits them (`image`, `AS`, `name`).

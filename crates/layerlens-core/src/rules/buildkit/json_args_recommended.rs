@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &Context, report: &mut Report) {
+    let shell_set = shell_set_before(context);
     for i in 0..context.len() {
         let (line, keyword) = match context.typed(i) {
             Typed::Cmd(line) => (line, "CMD"),
@@ -38,7 +39,7 @@ fn check(context: &Context, report: &mut Report) {
         };
         // Any SHELL instruction (in this stage or a stage it builds on) records a shell in
         // the image configuration; BuildKit then treats shell form as deliberate.
-        if shell_set_before(context, i) {
+        if shell_set.get(i).copied().unwrap_or(false) {
             continue;
         }
         let message = match exec_form(&text.value) {

@@ -2,8 +2,9 @@
 //! (BuildKit's check).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
-use super::g4_util::{root_base, suggest, variable_span};
+use super::g4_util::{chain_roots, suggest, variable_span};
 use crate::instructions::{Source, Typed};
 use crate::model::{Base, Model, BUILTIN_ARGS};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
@@ -51,6 +52,9 @@ const NON_ENV_ARGS: [&str; 2] = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SC
 /// Official images whose configuration sets no variable but PATH.
 const PATH_ONLY_IMAGES: [&str; 4] = ["alpine", "busybox", "debian", "ubuntu"];
 
+/// Above this many defined names no "did you mean" is computed.
+const MAX_SUGGESTION_CANDIDATES: usize = 256;
+
 /// BuildKit's default PATH on Linux.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -64,21 +68,66 @@ struct Field<'a> {
     extra: Vec<String>,
 }
 
+/// The ARG names and ENV keys of one stage, on top of those of the stage it is built on
+/// (shared, so a long `FROM <stage>` chain costs no copying).
+#[derive(Default)]
+struct Layer {
+    args: BTreeSet<String>,
+    env: BTreeSet<String>,
+    parent: Option<Rc<Layer>>,
+    depth: usize,
+}
+
+impl Layer {
+    fn layers(&self) -> impl Iterator<Item = &Layer> {
+        std::iter::successors(Some(self), |l| l.parent.as_deref())
+    }
+
+    fn has_arg(&self, name: &str) -> bool {
+        self.layers().any(|l| l.args.contains(name))
+    }
+
+    fn len(&self) -> usize {
+        self.layers().map(|l| l.args.len() + l.env.len()).sum()
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.layers()
+            .flat_map(|l| l.args.iter().chain(l.env.iter()))
+            .map(String::as_str)
+    }
+}
+
+/// Stages built on a longer chain of stages than this are not checked (keeps lookups
+/// bounded on pathological input).
+const MAX_CHAIN_DEPTH: usize = 64;
+
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
     let owned = owned_names(model);
     let lexer = Lexer::new(model.doc.directives.escape);
     let mut raw_lexer = Lexer::new('\\');
     raw_lexer.skip_process_quotes = true;
-    // Per stage: ARG names declared by the end of the stage (inherited by child stages).
-    let mut declared_by_stage: Vec<BTreeSet<String>> = Vec::with_capacity(model.stages.len());
-    // Where each name is defined in each stage (for "defined later" messages).
+    let roots = chain_roots(model);
+    // Per stage, the names declared by its end (child stages build on them).
+    let mut finished: Vec<Option<Rc<Layer>>> = Vec::with_capacity(model.stages.len());
     for stage in &model.stages {
-        let mut declared: BTreeSet<String> = match stage.base {
-            Base::Stage(parent) => declared_by_stage.get(parent).cloned().unwrap_or_default(),
-            _ => BTreeSet::new(),
+        let parent = match stage.base {
+            Base::Stage(parent) => finished.get(parent).cloned().flatten(),
+            _ => None,
         };
-        let image_env_known = match root_base(model, stage.index) {
+        let depth = parent.as_ref().map_or(0, |p| p.depth + 1);
+        let mut layer = Layer {
+            parent,
+            depth,
+            ..Layer::default()
+        };
+        if depth > MAX_CHAIN_DEPTH {
+            finished.push(None);
+            continue;
+        }
+        let root = roots.get(stage.index).and_then(|&r| model.stages.get(r));
+        let image_env_known = match root.map(|r| &r.base) {
             Some(Base::Scratch) => true,
             Some(Base::Image(image)) => {
                 image.is_official() && PATH_ONLY_IMAGES.contains(&image.name.as_str())
@@ -91,7 +140,7 @@ fn check(context: &Context, report: &mut Report) {
                 let env = StageEnv {
                     model,
                     i,
-                    declared: &declared,
+                    layer: &layer,
                     extra: &field.extra,
                 };
                 let lex = if field.raw { &raw_lexer } else { &lexer };
@@ -99,7 +148,7 @@ fn check(context: &Context, report: &mut Report) {
                     continue;
                 };
                 for name in processed.unmatched {
-                    if declared.contains(&name)
+                    if layer.has_arg(&name)
                         || field.extra.contains(&name)
                         || NON_ENV_ARGS.contains(&name.as_str())
                         || name == "PATH"
@@ -107,7 +156,7 @@ fn check(context: &Context, report: &mut Report) {
                     {
                         continue;
                     }
-                    let message = explain(context, &env, &name, i, &later);
+                    let message = explain(context, &name, i, &later, &layer);
                     report.add(
                         i,
                         variable_span(&model.doc.text, field.span, &name),
@@ -115,21 +164,23 @@ fn check(context: &Context, report: &mut Report) {
                     );
                 }
             }
-            if let Typed::Arg(decls) = context.typed(i) {
-                declared.extend(decls.iter().map(|d| d.name.clone()));
+            match context.typed(i) {
+                Typed::Arg(decls) => layer.args.extend(decls.iter().map(|d| d.name.clone())),
+                Typed::Env(pairs) => layer.env.extend(pairs.iter().map(|p| p.key.value.clone())),
+                _ => {}
             }
         }
-        declared_by_stage.push(declared);
+        finished.push(Some(Rc::new(layer)));
     }
 }
 
 /// Why `name` is undefined at `i`, with a fix.
 fn explain(
     context: &Context,
-    env: &StageEnv,
     name: &str,
     i: usize,
     later: &BTreeMap<String, usize>,
+    layer: &Layer,
 ) -> String {
     let model = context.model;
     if let Some(&j) = later.get(name).filter(|&&j| j > i) {
@@ -154,10 +205,16 @@ fn explain(
             "`${name}` is a builtin platform ARG, which a stage only sees after `ARG {name}`; add that line before using it"
         );
     }
-    let candidates = env.names();
-    let hint = suggest(name, candidates.iter().map(String::as_str))
-        .map(|s| format!(" (did you mean `${s}`?)"))
-        .unwrap_or_default();
+    // Names defined here; suggestions are skipped for huge files (they cost an edit
+    // distance per name).
+    let hint = if layer.len() <= MAX_SUGGESTION_CANDIDATES {
+        let candidates = layer.names().chain(std::iter::once("PATH"));
+        suggest(name, candidates)
+            .map(|s| format!(" (did you mean `${s}`?)"))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     format!(
         "`${name}` is not defined by any ARG or ENV at this point, so it expands to an empty string{hint}"
     )
@@ -294,27 +351,8 @@ struct StageEnv<'a> {
     model: &'a Model,
     i: usize,
     /// ARG names declared before `i` in this stage chain.
-    declared: &'a BTreeSet<String>,
+    layer: &'a Layer,
     extra: &'a [String],
-}
-
-impl StageEnv<'_> {
-    /// Names that have a value here (suggestion candidates).
-    fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .model
-            .scope(self.i)
-            .visible()
-            .into_iter()
-            .filter(|b| b.value.is_some())
-            .map(|b| b.name.clone())
-            .collect();
-        names.extend(self.declared.iter().cloned());
-        names.push("PATH".to_string());
-        names.sort();
-        names.dedup();
-        names
-    }
 }
 
 impl Env for StageEnv<'_> {
@@ -322,7 +360,7 @@ impl Env for StageEnv<'_> {
         if let Some(binding) = self.model.scope(self.i).binding(name) {
             return binding.value.as_deref();
         }
-        if self.extra.iter().any(|n| n == name) || self.declared.contains(name) {
+        if self.extra.iter().any(|n| n == name) || self.layer.has_arg(name) {
             return Some("");
         }
         (name == "PATH").then_some(DEFAULT_PATH)

@@ -1,8 +1,8 @@
 //! WorkdirRelativePath: the first WORKDIR of a build is relative (BuildKit's check).
 
-use super::g4_util::{is_windows_stage, stage_chain};
+use super::g4_util::is_windows_stage;
 use crate::instructions::Typed;
-use crate::model::join_path;
+use crate::model::{join_path, Base};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -31,20 +31,20 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
-    // Per stage: whether a WORKDIR was executed in it (BuildKit's `workdirSet`, which a stage
-    // inherits from the stage it is built on, never from a base image).
+    // Per stage: whether a WORKDIR was executed in it or in a stage it is built on
+    // (BuildKit's `workdirSet`; a base image's WORKDIR does not count).
     let mut sets_workdir = vec![false; model.stages.len()];
     for (index, stage) in model.stages.iter().enumerate() {
-        let inherited = stage_chain(model, index)
-            .into_iter()
-            .skip(1)
-            .any(|s| sets_workdir.get(s).copied().unwrap_or(false));
+        let inherited = match stage.base {
+            Base::Stage(parent) => sets_workdir.get(parent).copied().unwrap_or(false),
+            _ => false,
+        };
         let first = stage
             .instructions
             .iter()
             .copied()
             .find(|&i| matches!(context.typed(i), Typed::Workdir(_)));
-        sets_workdir[index] = first.is_some();
+        sets_workdir[index] = inherited || first.is_some();
         let Some(i) = first else { continue };
         if inherited {
             continue;
