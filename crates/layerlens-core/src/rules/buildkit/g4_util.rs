@@ -680,6 +680,73 @@ pub(crate) fn severities(text: &str, code: &str) -> Vec<crate::rules::Severity> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{lint, Config, LintOptions, Severity};
+
+    /// Severities of `code` on `text` (with the rule's example `.dockerignore`).
+    fn run(rule: &crate::rules::Rule, text: &str) -> Vec<Severity> {
+        let model = Model::parse(text);
+        let ignore = rule
+            .docs
+            .example_dockerignore
+            .map(crate::dockerignore::Dockerignore::parse);
+        lint(
+            &model,
+            &Config::default(),
+            ignore.as_ref(),
+            &LintOptions {
+                keep_off_by_default: true,
+            },
+        )
+        .into_iter()
+        .filter(|f| f.code == rule.code)
+        .map(|f| f.severity)
+        .collect()
+    }
+
+    /// Every check honours `# check=skip=<Name>`, `skip=all` and `error=true` (the
+    /// experimental one only fires when enabled, and `skip` does not apply to it).
+    #[test]
+    fn check_directive_applies_to_every_check() {
+        for rule in super::super::RULES {
+            let bad = rule.docs.bad;
+            // The directive must be the first line; drop one the example already has.
+            let body = bad
+                .strip_prefix("# check=experimental=InvalidDefinitionDescription\n")
+                .unwrap_or(bad);
+            let experimental = super::super::EXPERIMENTAL.contains(&rule.code);
+            let enable = if experimental {
+                format!(";experimental={}", rule.code)
+            } else {
+                String::new()
+            };
+            let plain = format!("# check=error=false{enable}\n{body}");
+            assert!(!run(rule, &plain).is_empty(), "{}: bad example", rule.code);
+            assert!(
+                run(rule, &plain).iter().all(|s| *s == Severity::Warning),
+                "{}: default severity",
+                rule.code
+            );
+            let error = format!("# check=error=true{enable}\n{body}");
+            let severities = run(rule, &error);
+            assert!(
+                !severities.is_empty() && severities.iter().all(|s| *s == Severity::Error),
+                "{}: error=true",
+                rule.code
+            );
+            for skip in [format!("skip={}", rule.code), "skip=all".to_string()] {
+                let text = format!("# check={skip}{enable}\n{body}");
+                assert_eq!(
+                    run(rule, &text).is_empty(),
+                    !experimental,
+                    "{}: {skip}",
+                    rule.code
+                );
+            }
+            if experimental {
+                assert!(run(rule, body).is_empty(), "{}: off by default", rule.code);
+            }
+        }
+    }
 
     #[test]
     fn suggestions_follow_buildkit() {

@@ -1,7 +1,7 @@
 //! InvalidBaseImagePlatform: a base image that cannot match the stage's platform
 //! (BuildKit's check, limited to what the image name tells).
 
-use super::g4_util::{parse_platform, pinned_platform, stage_chain, Platform};
+use super::g4_util::{is_windows_stage, parse_platform, pinned_platform, stage_chain, Platform};
 use crate::model::Base;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -13,8 +13,9 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Correctness, Category::Production],
     summary: "The base image only exists for another OS or architecture than the one this stage builds for.",
     docs: Docs::new(
-        "Compares the platform a stage builds for (its `--platform`, or the default target \
-         linux/amd64) with the platform its base image is known to have, and flags an OS or \
+        "Compares the platform a stage builds for (its `--platform`, or the default target: \
+         linux/amd64, or windows/amd64 when the final stage is built on a Windows-only image) \
+         with the platform its base image is known to have, and flags an OS or \
          architecture mismatch. Scope: BuildKit reads the image's platform from the registry; \
          Layerlens works offline, so it only knows images whose name fixes the platform: Docker \
          Hub's per-architecture namespaces (`amd64/`, `arm64v8/`, `arm32v5/`, `arm32v6/`, \
@@ -36,6 +37,17 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &Context, report: &mut Report) {
     let model = context.model;
+    // A Dockerfile whose target stage is Windows-only is built on a Windows daemon, whose
+    // default target platform is windows/amd64.
+    let default_target = if context.target.is_some_and(|t| is_windows_stage(model, t)) {
+        Platform {
+            os: "windows".into(),
+            arch: "amd64".into(),
+            variant: String::new(),
+        }
+    } else {
+        Platform::linux_amd64()
+    };
     for stage in &model.stages {
         let Base::Image(image) = &stage.base else {
             continue;
@@ -47,7 +59,7 @@ fn check(context: &Context, report: &mut Report) {
         let requested = stage_chain(model, stage.index)
             .into_iter()
             .find_map(|s| model.stages.get(s).and_then(|st| st.platform.as_deref()))
-            .map_or_else(|| Some(Platform::linux_amd64()), parse_platform);
+            .map_or_else(|| Some(default_target.clone()), parse_platform);
         let Some(requested) = requested else {
             continue;
         };
@@ -118,23 +130,19 @@ mod tests {
 
     #[test]
     fn windows_images() {
-        assert_eq!(
-            lines("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n", CODE),
-            vec![1]
-        );
-        assert_eq!(
-            lines(
-                "FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022\n",
-                CODE
-            ),
-            vec![1]
-        );
-        assert!(lines(
-            "FROM --platform=windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022\n",
-            CODE
-        )
-        .is_empty());
+        // A Windows Dockerfile is built on a Windows daemon.
+        assert!(lines("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n", CODE).is_empty());
+        let text = "FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022\n";
+        assert!(lines(text, CODE).is_empty());
+        let text = "FROM --platform=windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022\n";
+        assert!(lines(text, CODE).is_empty());
         assert!(lines("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n", CODE).is_empty());
+        // A Windows stage in a Linux build cannot work.
+        let text =
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\nRUN dir\nFROM alpine\n";
+        assert_eq!(lines(text, CODE), vec![1]);
+        let text = "FROM --platform=linux/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022\n";
+        assert_eq!(lines(text, CODE), vec![1]);
     }
 
     #[test]
