@@ -1,16 +1,73 @@
-//! ExposeProtoCasing: not written yet (placeholder; the registry tests fail until it is).
+//! ExposeProtoCasing: `EXPOSE 80/TCP` (BuildKit's check).
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use super::g4_util::expose_specs;
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "ExposeProtoCasing",
-    name: "todo-exposeprotocasing",
+    name: "expose-proto-casing",
     origin: Origin::Buildkit,
     severity: Severity::Warning,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Maintainability],
+    summary: "Write EXPOSE protocols in lower case (`80/tcp`), as Docker stores them.",
+    docs: Docs::new(
+        "Flags an EXPOSE port whose protocol (`tcp`, `udp` or `sctp` after the `/`) contains \
+         capitals, one finding per port.",
+        "Docker lower-cases the protocol when it records the port, so `EXPOSE 80/TCP` ends up as \
+         `80/tcp` in the image configuration. Tools that read the Dockerfile text instead \
+         (compose generators, documentation scripts, grep-based checks for `/udp`) see a \
+         different spelling than `docker inspect` reports and can miss the port. Writing the \
+         stored form avoids the mismatch and keeps `docker build --check` quiet.",
+        "FROM nginx:1.27\nEXPOSE 80/TCP 443/TCP\n",
+        "FROM nginx:1.27\nEXPOSE 80/tcp 443/tcp\n",
+        "Production Optimizations",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+fn check(context: &Context, report: &mut Report) {
+    for i in 0..context.len() {
+        for (spec, span) in expose_specs(context, i) {
+            let Some((_, proto)) = spec.split_once('/') else {
+                continue;
+            };
+            let lower = proto.to_ascii_lowercase();
+            if proto == lower || !matches!(lower.as_str(), "tcp" | "udp" | "sctp") {
+                continue;
+            }
+            let fixed = format!("{}/{lower}", &spec[..spec.len() - proto.len() - 1]);
+            report.add(
+                i,
+                span,
+                format!("write `{fixed}`: Docker records the protocol in lower case"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g4_util::{findings, lines};
+
+    const CODE: &str = "ExposeProtoCasing";
+
+    #[test]
+    fn buildkit_case() {
+        let text = "\nFROM scratch\nEXPOSE 80/TcP 8080/TCP 8080/udp\n";
+        assert_eq!(lines(text, CODE), vec![3, 3]);
+        let f = findings(text, CODE);
+        assert!(
+            f[0].1.contains("`80/tcp`") && f[1].1.contains("`8080/tcp`"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn variables_are_expanded_and_bad_protocols_ignored() {
+        assert_eq!(
+            lines("FROM scratch\nARG P=53/UDP\nEXPOSE $P\n", CODE),
+            vec![3]
+        );
+        assert!(lines("FROM scratch\nEXPOSE 80/http 80\n", CODE).is_empty());
+    }
+}

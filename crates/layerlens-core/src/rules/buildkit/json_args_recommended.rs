@@ -1,5 +1,6 @@
 //! JSONArgsRecommended: shell-form CMD/ENTRYPOINT (BuildKit's check).
 
+use super::g4_util::shell_set_before;
 use crate::instructions::{CommandLine, Typed};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -26,29 +27,91 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &Context, report: &mut Report) {
-    // Stages whose configuration has a SHELL (set in the stage or a parent stage).
+    let shell_set = shell_set_before(context);
     for i in 0..context.len() {
         let (line, keyword) = match context.typed(i) {
             Typed::Cmd(line) => (line, "CMD"),
             Typed::Entrypoint(line) => (line, "ENTRYPOINT"),
             _ => continue,
         };
-        if !matches!(line, CommandLine::Shell(_)) || has_shell_instruction(context, i) {
+        let CommandLine::Shell(text) = line else {
+            continue;
+        };
+        // Any SHELL instruction (in this stage or a stage it builds on) records a shell in
+        // the image configuration; BuildKit then treats shell form as deliberate.
+        if shell_set.get(i).copied().unwrap_or(false) {
             continue;
         }
-        report.add(
-            i,
-            context.instruction_span(i),
-            format!("write {keyword} as a JSON array so the program runs as PID 1 and receives stop signals"),
-        );
+        let message = match exec_form(&text.value) {
+            Some(json) => format!(
+                "write `{keyword} {json}` so the program runs as PID 1 and receives stop signals"
+            ),
+            None => format!(
+                "write {keyword} as a JSON array (or wrap the shell logic in a script) so the program runs as PID 1 and receives stop signals"
+            ),
+        };
+        report.add(i, context.instruction_span(i), message);
     }
 }
 
-/// Whether a SHELL instruction is in effect at `i` (this stage or a stage it builds on).
-fn has_shell_instruction(context: &Context, i: usize) -> bool {
-    let shell = &context.model.contexts[i].shell;
-    shell
-        .iter()
-        .map(String::as_str)
-        .ne(crate::model::DEFAULT_SHELL)
+/// The exec form of a shell-form command made of plain words only (no quotes, variables,
+/// operators or globs): `uvicorn app:app` gives `["uvicorn", "app:app"]`.
+fn exec_form(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plain = |w: &&str| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+    };
+    if words.is_empty() || words.len() > 12 || !words.iter().all(plain) {
+        return None;
+    }
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    Some(format!("[{}]", quoted.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g4_util::{findings, lines};
+
+    const CODE: &str = "JSONArgsRecommended";
+
+    #[test]
+    fn buildkit_cases() {
+        assert_eq!(lines("\nFROM scratch\nCMD mycommand\n", CODE), vec![3]);
+        assert_eq!(
+            lines("\nFROM scratch\nENTRYPOINT mycommand\n", CODE),
+            vec![3]
+        );
+        for text in [
+            "\nFROM scratch\nSHELL [\"/usr/bin/customshell\"]\nCMD mycommand\n",
+            "\nFROM scratch\nSHELL [\"/usr/bin/customshell\"]\nENTRYPOINT mycommand\n",
+            "\nFROM scratch AS base\nSHELL [\"/usr/bin/customshell\"]\n\nFROM base\nCMD mycommand\n",
+            "\nFROM scratch AS base\nSHELL [\"/usr/bin/customshell\"]\n\nFROM base\nENTRYPOINT mycommand\n",
+            "\nFROM scratch\n# check=skip=JSONArgsRecommended\nCMD mycommand\n",
+            "\nFROM scratch\n# check=skip=JSONArgsRecommended\nENTRYPOINT mycommand\n",
+        ] {
+            assert!(lines(text, CODE).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_explicit_default_shell_counts_as_a_choice() {
+        let text = "FROM alpine\nSHELL [\"/bin/sh\", \"-c\"]\nCMD run-me\n";
+        assert!(lines(text, CODE).is_empty());
+    }
+
+    #[test]
+    fn suggests_the_exec_form_for_plain_words() {
+        let f = findings(
+            "FROM python:3.13\nCMD uvicorn app.main:app --port 80\n",
+            CODE,
+        );
+        assert!(
+            f[0].1
+                .contains(r#"`CMD ["uvicorn", "app.main:app", "--port", "80"]`"#),
+            "{f:?}"
+        );
+        let f = findings("FROM alpine\nCMD echo $HOME && sleep 1\n", CODE);
+        assert!(f[0].1.contains("JSON array"));
+    }
 }

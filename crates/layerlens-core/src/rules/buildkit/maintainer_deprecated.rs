@@ -1,16 +1,71 @@
-//! MaintainerDeprecated: not written yet (placeholder; the registry tests fail until it is).
+//! MaintainerDeprecated: the MAINTAINER instruction (BuildKit's check).
 
-use crate::rules::{Context, Docs, Origin, Report, Rule, Severity};
+use crate::instructions::Typed;
+use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::syntax::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "MaintainerDeprecated",
-    name: "todo-maintainerdeprecated",
+    name: "maintainer-deprecated",
     origin: Origin::Buildkit,
     severity: Severity::Warning,
-    categories: &[],
-    summary: "",
-    docs: Docs::new("", "", "", "", ""),
+    categories: &[Category::Maintainability],
+    summary: "MAINTAINER is deprecated; the OCI author label is what tools read.",
+    docs: Docs::new(
+        "Flags every MAINTAINER instruction.",
+        "MAINTAINER only fills the legacy `Author` field of the image configuration, which registries, \
+         scanners and `docker inspect` label queries ignore; the OCI annotation \
+         `org.opencontainers.image.authors` set with LABEL is the standard place for it, sits next \
+         to the other metadata labels and can be filtered with `docker images --filter label=...`. \
+         MAINTAINER may be removed from the Dockerfile syntax in a future release.",
+        "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>\n",
+        "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\n",
+        "Production Optimizations",
+    ),
     check,
 };
 
-fn check(_context: &Context, _report: &mut Report) {}
+fn check(context: &Context, report: &mut Report) {
+    for i in 0..context.len() {
+        let instruction = context.instruction(i);
+        if instruction.keyword() != Keyword::Maintainer {
+            continue;
+        }
+        let who = match context.typed(i) {
+            Typed::Maintainer(who) => who.value.trim().to_string(),
+            _ => instruction.command.rest.value.trim().to_string(),
+        };
+        let message = if who.is_empty() {
+            "MAINTAINER is deprecated; record the author with `LABEL org.opencontainers.image.authors=...`"
+                .to_string()
+        } else {
+            format!(
+                "MAINTAINER is deprecated; write `LABEL org.opencontainers.image.authors=\"{}\"` instead",
+                who.replace('"', "\\\"")
+            )
+        };
+        report.add(i, context.keyword_span(i), message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::g4_util::{findings, lines};
+
+    #[test]
+    fn flags_maintainer() {
+        let text = "\nFROM scratch\nMAINTAINER me@example.org\n";
+        assert_eq!(lines(text, "MaintainerDeprecated"), vec![3]);
+        assert!(findings(text, "MaintainerDeprecated")[0]
+            .1
+            .contains("authors=\"me@example.org\""));
+        let text = "\nFROM scratch\nLABEL org.opencontainers.image.authors=\"me@example.org\"\n";
+        assert!(lines(text, "MaintainerDeprecated").is_empty());
+    }
+
+    #[test]
+    fn local_skip() {
+        let text = "\nFROM scratch\n# check=skip=MaintainerDeprecated\nMAINTAINER me@example.org\n";
+        assert!(lines(text, "MaintainerDeprecated").is_empty());
+    }
+}

@@ -7,6 +7,7 @@ mod expose_invalid_format;
 mod expose_proto_casing;
 mod from_as_casing;
 mod from_platform_flag_const_disallowed;
+mod g4_util;
 mod invalid_base_image_platform;
 mod invalid_default_arg_in_from;
 mod invalid_definition_description;
