@@ -60,28 +60,18 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut reports = Vec::new();
+    let mut inputs = Vec::new();
     let mut failed_to_read = false;
     for path in expand(&args.files) {
         match read_dockerfile(&path) {
-            Ok(source) => {
-                let options = Options {
-                    config: config.clone(),
-                    dockerignore: dockerignore_for(&path, args.dockerignore.as_deref()),
-                };
-                let analysis = analyze_with(&source, &options);
-                reports.push(FileReport {
-                    path: path.display().to_string(),
-                    source,
-                    diagnostics: analysis.diagnostics,
-                });
-            }
+            Ok(source) => inputs.push((path, source)),
             Err(e) => {
                 eprintln!("layerlens: {e}");
                 failed_to_read = true;
             }
         }
     }
+    let reports = analyze_all(inputs, &config, args.dockerignore.as_deref());
     let format = args.format.or(output.format).unwrap_or(Format::Tty);
     let color = !args.no_color
         && !output.no_color
@@ -90,6 +80,49 @@ pub fn run(args: &Args) -> ExitCode {
         && std::io::stdout().is_terminal();
     print!("{}", render(format, &reports, color));
     exit_code(&reports, &config, failed_to_read)
+}
+
+/// Analyses every file, spreading them over the machine's cores; keeps input order.
+fn analyze_all(
+    inputs: Vec<(PathBuf, String)>,
+    config: &Config,
+    dockerignore: Option<&Path>,
+) -> Vec<FileReport> {
+    let analyze_one = |(path, source): (PathBuf, String)| {
+        let options = Options {
+            config: config.clone(),
+            dockerignore: dockerignore_for(&path, dockerignore),
+        };
+        let analysis = analyze_with(&source, &options);
+        FileReport {
+            path: path.display().to_string(),
+            source,
+            diagnostics: analysis.diagnostics,
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(inputs.len());
+    if workers <= 1 {
+        return inputs.into_iter().map(analyze_one).collect();
+    }
+    let chunk = inputs.len().div_ceil(workers);
+    let mut chunks: Vec<Vec<(PathBuf, String)>> = Vec::new();
+    let mut rest = inputs;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        chunks.push(std::mem::replace(&mut rest, tail));
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(|| c.into_iter().map(analyze_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// hadolint's exit code: 1 on a parse error or a finding at least as severe as the

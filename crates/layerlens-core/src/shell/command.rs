@@ -53,7 +53,20 @@ impl Command {
 
     /// Whether the command is `name`, also when invoked by path (`/usr/bin/apt-get`).
     pub fn is(&self, name: &str) -> bool {
-        self.basename() == Some(basename(name))
+        // Rules ask this for every command many times: compare suffixes instead of splitting.
+        let wanted = if name.contains('/') {
+            basename(name)
+        } else {
+            name
+        };
+        let Some(own) = self.name() else {
+            return false;
+        };
+        match own.strip_suffix(wanted) {
+            Some("") => true,
+            Some(prefix) => prefix.ends_with('/'),
+            None => false,
+        }
     }
 
     /// The words after the name.
