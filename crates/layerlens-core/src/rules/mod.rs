@@ -140,6 +140,18 @@ impl Docs {
     }
 }
 
+/// What a rule's fix can do to the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fixability {
+    /// No mechanical fix: the remedy needs a decision only a person can make.
+    None,
+    /// The fix cannot change what the image contains or does.
+    Safe,
+    /// The fix may change the result (versions, users, layout); applied only on request.
+    Unsafe,
+}
+
 /// One rule.
 pub struct Rule {
     /// `DL3008`, `JSONArgsRecommended`, `LL1001`.
@@ -153,6 +165,8 @@ pub struct Rule {
     /// One line: why it matters (shown under each finding in the terminal).
     pub summary: &'static str,
     pub docs: Docs,
+    /// Whether findings carry a fix, and how safe it is (documented per rule).
+    pub fix: Fixability,
     /// Looks at the whole build and reports findings.
     pub check: fn(&Context, &mut Report),
 }

@@ -75,3 +75,72 @@ fn bad_examples_fire_and_good_examples_do_not() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn fixes_match_their_declared_class_and_remove_the_finding() {
+    use crate::fix::{apply, Applicability};
+    let mut wrong = Vec::new();
+    for rule in registry() {
+        let expected = match rule.fix {
+            Fixability::None => None,
+            Fixability::Safe => Some(Applicability::Safe),
+            Fixability::Unsafe => Some(Applicability::Unsafe),
+        };
+        let config = rule.docs.example_config.map(|f| f()).unwrap_or_default();
+        let ignore = rule.docs.example_dockerignore.map(Dockerignore::parse);
+        let options = LintOptions {
+            keep_off_by_default: true,
+        };
+        let bad = rule.docs.bad;
+        let findings: Vec<Finding> = lint(&Model::parse(bad), &config, ignore.as_ref(), &options)
+            .into_iter()
+            .filter(|f| f.code == rule.code)
+            .collect();
+        for finding in &findings {
+            let Some(fix) = &finding.fix else { continue };
+            if Some(fix.applicability) != expected
+                && !(expected == Some(Applicability::Unsafe)
+                    && fix.applicability == Applicability::Safe)
+            {
+                wrong.push(format!(
+                    "{}: fix class {:?} but declared {:?}",
+                    rule.code, fix.applicability, rule.fix
+                ));
+            }
+        }
+        if expected.is_none() {
+            if findings.iter().any(|f| f.fix.is_some()) {
+                wrong.push(format!("{}: declares no fix but produces one", rule.code));
+            }
+            continue;
+        }
+        // Applying every fix of the bad example makes the rule fall silent.
+        let fixes: Vec<&crate::fix::Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+        if fixes.is_empty() {
+            wrong.push(format!(
+                "{}: declares a fix but its bad example gets none",
+                rule.code
+            ));
+            continue;
+        }
+        let (fixed, _) = crate::fix::apply_fixes(bad, fixes);
+        let model = Model::parse(&fixed);
+        if !model.doc.errors.is_empty() || !model.errors.is_empty() {
+            wrong.push(format!(
+                "{}: fixed example does not parse:\n{fixed}",
+                rule.code
+            ));
+        }
+        let still = lint(&model, &config, ignore.as_ref(), &options)
+            .into_iter()
+            .any(|f| f.code == rule.code);
+        if still {
+            wrong.push(format!(
+                "{}: still fires after its fixes:\n{fixed}",
+                rule.code
+            ));
+        }
+        let _ = apply;
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

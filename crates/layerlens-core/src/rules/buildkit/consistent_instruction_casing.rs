@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY app /app\nCMD [\"/app/run\"]\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
         example_config: None,
         example_dockerignore: Some("tmp/\n*.log\n"),
     },
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nEXPOSE 80\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

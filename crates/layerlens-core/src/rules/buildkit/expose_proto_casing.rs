@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nEXPOSE 80/tcp 443/tcp\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

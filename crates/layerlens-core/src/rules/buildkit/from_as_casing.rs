@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-alpine AS build\nRUN node --version\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nRUN go version\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

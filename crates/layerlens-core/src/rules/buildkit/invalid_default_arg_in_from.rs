@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "ARG TAG=3.20\nFROM alpine:${TAG}\nRUN echo hello\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

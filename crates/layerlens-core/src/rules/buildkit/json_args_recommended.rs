@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\"]\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nENV NODE_ENV=production\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

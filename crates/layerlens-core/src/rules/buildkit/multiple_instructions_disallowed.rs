@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && \\\n    # clean the package lists\n    rm -rf /var/lib/apt/lists/*\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

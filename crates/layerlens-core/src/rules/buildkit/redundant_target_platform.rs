@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20 AS runtime\nRUN apk add --no-cache ca-certificates\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20 AS hello\nRUN echo hello > /hello\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

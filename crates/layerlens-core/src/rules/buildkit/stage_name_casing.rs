@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23 AS build-stage\nRUN go version\n\nFROM alpine:3.20\nCOPY --from=build-stage /usr/local/go/VERSION /VERSION\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "ARG VARIANT=-alpine3.20\nFROM node:22${VARIANT} AS build\nRUN node --version\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -43,6 +43,7 @@ pub static RULE: Rule = Rule {
         example_config: None,
         example_dockerignore: None,
     },
+    fix: crate::rules::Fixability::None,
     check,
 };
 

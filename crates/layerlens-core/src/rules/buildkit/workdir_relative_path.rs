@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html\nCOPY site/ .\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

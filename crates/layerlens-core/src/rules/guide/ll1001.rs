@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
         "Layer Caching Strategy",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

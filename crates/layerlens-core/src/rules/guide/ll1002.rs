@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py ./\nCMD [\"python\", \"app.py\"]\n",
         "Layer Caching Strategy",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

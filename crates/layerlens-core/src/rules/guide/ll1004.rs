@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r requirements.txt\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

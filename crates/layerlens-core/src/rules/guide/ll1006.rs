@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Understanding Docker Layers",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN useradd --create-home --uid 1000 --shell /bin/bash appuser\nCOPY --chown=appuser:appuser . /app\nUSER appuser\nCMD [\"python\", \"/app/app.py\"]\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         example_config: None,
         example_dockerignore: Some("__pycache__/\n*.pyc\n"),
     },
+    fix: crate::rules::Fixability::None,
     check,
 };
 

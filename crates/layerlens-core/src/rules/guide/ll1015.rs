@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

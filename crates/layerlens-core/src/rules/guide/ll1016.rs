@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN useradd --create-home app\nCOPY --chown=app:app . /app\nUSER app\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

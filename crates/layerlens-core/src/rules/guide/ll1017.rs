@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"python\", \"-V\"]\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

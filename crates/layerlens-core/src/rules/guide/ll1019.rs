@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nUSER nobody\nCMD [\"sh\", \"-c\", \"exec python app.py --port $PORT\"]\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

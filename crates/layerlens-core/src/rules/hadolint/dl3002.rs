@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN useradd --create-home app\nUSER app\nCMD [\"bash\"]\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nWORKDIR /usr/src/app\nRUN make\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nUSER root\nRUN apt-get update\nUSER app\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

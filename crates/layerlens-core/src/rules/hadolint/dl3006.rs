@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim-bookworm\nRUN pip install --no-cache-dir flask==3.0.3\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-bookworm-slim\nCMD [\"node\", \"server.js\"]\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

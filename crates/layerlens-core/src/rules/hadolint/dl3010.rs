@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nADD app.tar.gz /opt/\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

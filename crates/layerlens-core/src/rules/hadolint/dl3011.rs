@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nEXPOSE 8080\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/health || exit 1\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN pip install --no-cache-dir flask==3.0.3 gunicorn==23.0.0\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

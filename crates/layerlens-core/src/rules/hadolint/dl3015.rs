@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip=23.0.1+dfsg-1 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

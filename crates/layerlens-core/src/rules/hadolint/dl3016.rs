@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-bookworm-slim\nRUN npm install -g pm2@5.4.2\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

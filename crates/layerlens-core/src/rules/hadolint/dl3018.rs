@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl~8.9\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

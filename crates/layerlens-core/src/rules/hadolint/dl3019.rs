@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl~8.9\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

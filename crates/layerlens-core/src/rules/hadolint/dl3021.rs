@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json /app/\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22 AS web\nRUN npm ci && npm run build\nFROM nginx:1.27-alpine\nCOPY --from=web /app/dist /usr/share/nginx/html\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22 AS deps\nRUN npm ci\nFROM deps AS build\nRUN npm run build\n",
         "Multi-Stage Builds",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

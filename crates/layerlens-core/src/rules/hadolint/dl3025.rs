@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:app\"]\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM ruby:3.3-slim\nRUN gem install bundler:2.5.22\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

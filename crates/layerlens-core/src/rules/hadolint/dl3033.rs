@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
         "FROM rockylinux:9\nRUN yum install -y httpd-2.4.57 && yum clean all\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

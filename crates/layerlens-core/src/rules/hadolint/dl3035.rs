@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM opensuse/leap:15.6\nRUN zypper --non-interactive patch && zypper clean --all\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

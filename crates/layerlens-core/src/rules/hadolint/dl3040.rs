@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM fedora:41\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN pip install --no-cache-dir requests==2.32.3\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nENV APP_HOME=/srv/app\nENV APP_BIN=${APP_HOME}/bin\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN useradd -l -u 1000001 app\n",
         "Image Size Optimization",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

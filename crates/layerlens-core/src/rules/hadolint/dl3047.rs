@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN wget --progress=dot:giga https://example.com/tool.tar.gz\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

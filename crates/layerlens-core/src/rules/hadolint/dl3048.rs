@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"ops@example.com\"\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         example_config: Some(example_config),
         example_dockerignore: None,
     },
+    fix: crate::rules::Fixability::None,
     check,
 };
 

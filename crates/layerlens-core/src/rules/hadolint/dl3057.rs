@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27-alpine\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://localhost/ || exit 1\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN mkdir -p /srv/app \\\n    && chown nobody /srv/app\n",
         "Understanding Docker Layers",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         "ARG ALPINE_VERSION=3.20\nFROM alpine:${ALPINE_VERSION}\nLABEL org.opencontainers.image.vendor=\"Acme\"\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

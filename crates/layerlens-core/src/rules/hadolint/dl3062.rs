@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23\nRUN go install golang.org/x/tools/cmd/goimports@v0.24.0\n",
         "Security Best Practices",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n",
         "Build Performance",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nLABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\n",
         "Production Optimizations",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

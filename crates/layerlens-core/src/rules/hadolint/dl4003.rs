@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCOPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

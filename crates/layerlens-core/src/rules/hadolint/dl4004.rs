@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nCOPY server.js /app/server.js\nENTRYPOINT [\"/usr/bin/tini\", \"--\", \"node\", \"/app/server.js\"]\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 

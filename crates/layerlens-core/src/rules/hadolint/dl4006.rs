@@ -30,6 +30,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && curl -fsSL https://example.com/install.sh | sh\n",
         "Common Anti-Patterns",
     ),
+    fix: crate::rules::Fixability::None,
     check,
 };
 
