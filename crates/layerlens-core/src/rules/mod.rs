@@ -117,6 +117,8 @@ pub struct Docs {
     pub example_config: Option<fn() -> Config>,
     /// A `.dockerignore` the examples are linted with.
     pub example_dockerignore: Option<&'static str>,
+    /// What the fix does and why it is classed safe or unsafe ("" when there is no fix).
+    pub fix_note: &'static str,
 }
 
 impl Docs {
@@ -136,7 +138,13 @@ impl Docs {
             guide,
             example_config: None,
             example_dockerignore: None,
+            fix_note: "",
         }
+    }
+
+    /// The same documentation with a note on the rule's fix.
+    pub const fn with_fix_note(self, fix_note: &'static str) -> Docs {
+        Docs { fix_note, ..self }
     }
 }
 

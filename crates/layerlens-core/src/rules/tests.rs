@@ -78,7 +78,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
 
 #[test]
 fn fixes_match_their_declared_class_and_remove_the_finding() {
-    use crate::fix::{apply, Applicability};
+    use crate::fix::Applicability;
     let mut wrong = Vec::new();
     for rule in registry() {
         let expected = match rule.fix {
@@ -107,6 +107,12 @@ fn fixes_match_their_declared_class_and_remove_the_finding() {
                     rule.code, fix.applicability, rule.fix
                 ));
             }
+        }
+        if expected.is_some() && rule.docs.fix_note.len() < 40 {
+            wrong.push(format!(
+                "{}: a fixable rule explains its fix class in docs.fix_note",
+                rule.code
+            ));
         }
         if expected.is_none() {
             if findings.iter().any(|f| f.fix.is_some()) {
@@ -140,7 +146,6 @@ fn fixes_match_their_declared_class_and_remove_the_finding() {
                 rule.code
             ));
         }
-        let _ = apply;
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         guide: "Layer Caching Strategy",
         example_config: None,
         example_dockerignore: Some("tmp/\n*.log\n"),
+        fix_note: "",
     },
     fix: crate::rules::Fixability::None,
     check,

@@ -42,6 +42,7 @@ pub static RULE: Rule = Rule {
         guide: "Common Anti-Patterns",
         example_config: None,
         example_dockerignore: None,
+        fix_note: "",
     },
     fix: crate::rules::Fixability::None,
     check,

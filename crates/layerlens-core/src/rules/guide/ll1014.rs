@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         guide: "Image Size Optimization",
         example_config: None,
         example_dockerignore: Some("__pycache__/\n*.pyc\n"),
+        fix_note: "",
     },
     fix: crate::rules::Fixability::None,
     check,

@@ -31,6 +31,7 @@ pub static RULE: Rule = Rule {
         guide: "Security Best Practices",
         example_config: Some(example_config),
         example_dockerignore: None,
+        fix_note: "",
     },
     fix: crate::rules::Fixability::None,
     check,

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         guide: "Production Optimizations",
         example_config: Some(example_config),
         example_dockerignore: None,
+        fix_note: "",
     },
     fix: crate::rules::Fixability::None,
     check,
