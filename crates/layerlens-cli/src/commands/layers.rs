@@ -333,7 +333,14 @@ fn render(path: &Path, model: &Model, r: &LayerReport, options: &LayerOptions) -
         size(t.wasted_bytes_corrected),
         size(t.wasted_bytes)
     );
-    if options.context_size.is_none() && t.unknown_layers > 0 {
+    let unknown_context_copy = r.instructions.iter().any(|x| {
+        x.in_final_image
+            && !x.size_bytes.is_known()
+            && x.files
+                .iter()
+                .any(|f| f.kind == layerlens_core::layers::FileKind::Context)
+    });
+    if options.context_size.is_none() && unknown_context_copy {
         let _ = writeln!(
             out,
             "  hint        give --context-size to size COPYs of the build context"
