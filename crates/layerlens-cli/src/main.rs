@@ -32,6 +32,8 @@ enum Command {
     Rules(commands::rules::Args),
     /// Explain a rule: what it checks, why, a bad and a good example.
     Explain(commands::explain::Args),
+    /// Predicted layers, sizes, waste and cache reuse of the image a Dockerfile builds.
+    Layers(commands::layers::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +44,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Layers(args) => commands::layers::run(&args),
     }
 }

@@ -8,6 +8,7 @@ pub mod dockerignore;
 pub mod fix;
 pub mod instructions;
 pub mod knowledge;
+pub mod layers;
 pub mod model;
 pub mod rules;
 pub mod shell;

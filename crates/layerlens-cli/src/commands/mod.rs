@@ -2,6 +2,7 @@
 
 pub mod dump;
 pub mod explain;
+pub mod layers;
 pub mod lint;
 pub mod parse;
 pub mod rules;

@@ -8,11 +8,18 @@
 //! optimizer ask the same questions the same way:
 //! [`slim_variant`], [`end_of_life`], [`image_traits`], [`image_size`],
 //! [`is_build_tool_package`], [`is_debug_tool_package`], [`package_size`], [`cache_targets`],
-//! [`manifest_files`].
+//! [`manifest_files`]; for the layer view [`image_size_facts`], [`package_facts`],
+//! [`layer_default`], [`install_target`], [`small_command`] (in `layers.rs`).
 
 use std::sync::OnceLock;
 
 use crate::instructions::ImageRef;
+
+mod layers;
+pub use layers::{
+    image_size_facts, install_target, layer_default, package_facts, small_command, ImageSizeFacts,
+    LayerDefault, PackageFacts, TagMatch,
+};
 
 /// The day the end-of-life table was last checked: an end of life on or before it is past.
 /// (No clock is read: the core runs in browsers, and lint results must not change by
@@ -108,6 +115,9 @@ pub fn tables() -> Vec<(&'static str, &'static Table)> {
         ("package_caches.tsv", caches_table()),
         ("dependency_manifests.tsv", manifests_table()),
     ]
+    .into_iter()
+    .chain(layers::layer_tables())
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------
