@@ -143,11 +143,12 @@ fn ten_megabytes_of_garbage_is_handled() {
 fn lint_exit_codes_follow_the_threshold() {
     let dir = tempfile::tempdir().unwrap();
     // One warning (DL3003), nothing worse.
-    write(dir.path(), "Dockerfile", b"FROM alpine:3.20\nRUN cd /tmp\n");
+    write(dir.path(), "Dockerfile", b"FROM alpine:3.22\nRUN cd /tmp\n");
     let code = |extra: &[&str]| {
-        let mut args = vec![
-            "lint", "-f", "json", "--ignore", "LL1011", "--ignore", "LL1010",
-        ];
+        let mut args = vec!["lint", "-f", "json"];
+        for code in ["LL1010", "LL1011", "LL1013"] {
+            args.extend(["--ignore", code]);
+        }
         args.extend_from_slice(extra);
         args.push("Dockerfile");
         layerlens(&args, dir.path()).status.code()
@@ -168,7 +169,7 @@ fn lint_reads_hadolint_config_and_pragmas() {
     write(
         dir.path(),
         "Dockerfile",
-        b"FROM alpine:3.20\n# hadolint ignore=DL3003\nRUN cd /tmp\nRUN cd /var\n",
+        b"FROM alpine:3.22\n# hadolint ignore=DL3003\nRUN cd /tmp\nRUN cd /var\n",
     );
     let codes = |o: &Output| -> Vec<(String, u64)> {
         let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
@@ -210,12 +211,12 @@ fn lint_walks_directories_and_every_format_renders() {
     write(
         dir.path(),
         "svc/api/Dockerfile",
-        b"FROM alpine:3.20\nRUN cd /tmp\n",
+        b"FROM alpine:3.22\nRUN cd /tmp\n",
     );
     write(
         dir.path(),
         "svc/worker.Dockerfile",
-        b"FROM alpine:3.20\nRUN cd /var\n",
+        b"FROM alpine:3.22\nRUN cd /var\n",
     );
     write(dir.path(), "svc/README.md", b"not a dockerfile");
     let o = layerlens(&["lint", "-f", "json", "--no-fail", "svc"], dir.path());
