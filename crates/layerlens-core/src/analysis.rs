@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::dockerignore::Dockerignore;
+use crate::layers::{self, Change, LayerOptions, LayerReport};
 use crate::model::{Base, Model};
 use crate::rules::{lint, Config, LintOptions, Severity as RuleSeverity};
 use crate::syntax::{Args, Instruction, Keyword};
@@ -110,6 +111,8 @@ pub struct Analysis {
     pub stages: Vec<StageSummary>,
     pub instructions: Vec<InstructionSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Layers, sizes, waste, cache simulation and the stage graph.
+    pub layers: LayerReport,
 }
 
 /// Code of diagnostics for text BuildKit cannot build (hadolint's code for parse errors).
@@ -121,6 +124,10 @@ pub struct Options {
     pub config: Config,
     /// The `.dockerignore` next to the Dockerfile, when there is one.
     pub dockerignore: Option<Dockerignore>,
+    /// Size of the build context in bytes, when known (sizes `COPY . .`).
+    pub context_size: Option<u64>,
+    /// What changed since the last build, for the cache simulation.
+    pub changes: Vec<Change>,
 }
 
 /// Analyses `source` with default options. Never panics; any text gives a result.
@@ -196,10 +203,18 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
     }));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
 
+    let layer_options = LayerOptions {
+        target: options.config.target.clone(),
+        dockerignore: options.dockerignore.clone(),
+        context_size: options.context_size,
+        changes: options.changes.clone(),
+    };
+    let layers = layers::analyze(&model, &layer_options);
     Analysis {
         stages,
         instructions,
         diagnostics,
+        layers,
     }
 }
 

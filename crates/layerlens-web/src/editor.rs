@@ -1,0 +1,134 @@
+//! The Dockerfile editor: a plain textarea with a line-number gutter.
+//!
+//! The textarea grows to fit its text and one outer box scrolls both it and the gutter,
+//! so the line numbers can never drift out of step with the lines.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use layerlens_core::analysis::{Analysis, Severity};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::highlight::segments;
+use crate::state::Reveal;
+use crate::view::{line_count, parse_px, severity_name, Shared};
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub value: Rc<str>,
+    pub on_input: Callback<String>,
+    /// Range to select, set when a diagnostic or an instruction is clicked.
+    pub reveal: Option<Reveal>,
+    /// Worst severity per line, shown as marks in the gutter.
+    pub marks: Shared<BTreeMap<usize, Severity>>,
+    /// True while the text shown has not been analysed yet.
+    pub pending: bool,
+    /// The latest analysis and the text it was made from (which may lag `value`).
+    pub analysis: Shared<Analysis>,
+    pub analyzed: Rc<str>,
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let textarea = use_node_ref();
+    let scroller = use_node_ref();
+
+    {
+        let textarea = textarea.clone();
+        let scroller = scroller.clone();
+        use_effect_with(props.reveal, move |reveal| {
+            if let (Some(reveal), Some(ta)) = (reveal, textarea.cast::<HtmlTextAreaElement>()) {
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(reveal.start, reveal.end);
+                if let Some(scroller) = scroller.cast::<web_sys::HtmlElement>() {
+                    let line_height = web_sys::window()
+                        .and_then(|w| w.get_computed_style(&ta).ok().flatten())
+                        .and_then(|style| style.get_property_value("line-height").ok())
+                        .and_then(|v| parse_px(&v))
+                        .unwrap_or(20.0);
+                    let line_top = (reveal.line.saturating_sub(1)) as f64 * line_height;
+                    let target = line_top - f64::from(scroller.client_height()) / 3.0;
+                    scroller.set_scroll_top(target.max(0.0) as i32);
+                    scroller.set_scroll_left(0);
+                }
+            }
+        });
+    }
+
+    let painted = use_memo(
+        (
+            Rc::clone(&props.value),
+            Rc::clone(&props.analyzed),
+            props.analysis.clone(),
+        ),
+        |(text, analyzed, analysis)| {
+            segments(text, analyzed, analysis)
+                .into_iter()
+                .map(|seg| {
+                    let run = text[seg.start..seg.end].to_owned();
+                    if seg.classes.is_empty() {
+                        html! { { run } }
+                    } else {
+                        html! { <span class={seg.classes}>{ run }</span> }
+                    }
+                })
+                .collect::<Html>()
+        },
+    );
+
+    let oninput = {
+        let on_input = props.on_input.clone();
+        Callback::from(move |e: InputEvent| {
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            on_input.emit(ta.value());
+        })
+    };
+
+    let lines = line_count(&props.value);
+    let columns = props
+        .value
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let size = format!("--lines: {}; --columns: {};", lines + 1, columns + 2);
+
+    html! {
+        <section class="panel editor-panel" aria-labelledby="editor-label">
+            <div class="panel-head">
+                <label id="editor-label" class="panel-title" for="editor-input">{ "Dockerfile" }</label>
+                <span class={classes!("status", props.pending.then_some("is-pending"))}
+                      data-testid="status">
+                    { if props.pending { "Analysing…" } else { "Up to date" } }
+                </span>
+            </div>
+            <div class="editor" ref={scroller}>
+                <div class="gutter" aria-hidden="true">
+                    { for (1..=lines).map(|n| {
+                        let mark = props.marks.get(&n).map(|s| severity_name(*s));
+                        html! {
+                            <div class={classes!("ln", mark.map(|m| format!("mark-{m}")))}>{ n }</div>
+                        }
+                    }) }
+                </div>
+                <div class="code-area" style={size}>
+                    <pre class="highlight" aria-hidden="true">{ (*painted).clone() }{ "\n" }</pre>
+                    <textarea
+                        id="editor-input"
+                        ref={textarea}
+                        data-testid="editor"
+                        class="code"
+                        value={props.value.to_string()}
+                        {oninput}
+                        wrap="off"
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        aria-describedby="diagnostics-count"
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}

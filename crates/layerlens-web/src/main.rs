@@ -1,0 +1,25 @@
+//! Layerlens playground: a Yew single-page app over `layerlens-core`.
+//!
+//! One direction of data: the editor text lives in one reducer ([`state`]); after a short
+//! pause in typing it is handed to `layerlens_core::analysis::analyze`, and every panel
+//! renders from that one `Analysis`. Components are one per file.
+
+mod app;
+mod diagnostics;
+mod editor;
+mod example;
+mod header;
+mod highlight;
+mod outline;
+mod state;
+mod view;
+
+fn main() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
+}
