@@ -173,6 +173,31 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
         })
         .collect();
 
+    let diagnostics = diagnostics_of(&model, options, &locate);
+    let layer_options = LayerOptions {
+        target: options.config.target.clone(),
+        dockerignore: options.dockerignore.clone(),
+        context_size: options.context_size,
+        changes: options.changes.clone(),
+    };
+    let layers = layers::analyze(&model, &layer_options);
+    Analysis {
+        stages,
+        instructions,
+        diagnostics,
+        layers,
+    }
+}
+
+/// Only the diagnostics (syntax errors and lint findings) of `source`: what `layerlens lint`
+/// needs, without the layer analysis.
+pub fn diagnostics(source: &str, options: &Options) -> Vec<Diagnostic> {
+    let model = Model::parse(source);
+    let locate = Locator::new(&model.doc.text);
+    diagnostics_of(&model, options, &locate)
+}
+
+fn diagnostics_of(model: &Model, options: &Options, locate: &Locator) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = model
         .doc
         .errors
@@ -183,11 +208,11 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
             severity: Severity::Error,
             message: e.message.clone(),
             range: locate.span(e.span),
-            instruction: instruction_at(&model, e.span.start),
+            instruction: instruction_at(model, e.span.start),
         })
         .collect();
     let findings = lint(
-        &model,
+        model,
         &options.config,
         options.dockerignore.as_ref(),
         &LintOptions::default(),
@@ -203,19 +228,7 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
     }));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
 
-    let layer_options = LayerOptions {
-        target: options.config.target.clone(),
-        dockerignore: options.dockerignore.clone(),
-        context_size: options.context_size,
-        changes: options.changes.clone(),
-    };
-    let layers = layers::analyze(&model, &layer_options);
-    Analysis {
-        stages,
-        instructions,
-        diagnostics,
-        layers,
-    }
+    diagnostics
 }
 
 /// The instruction whose source contains `offset`.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use layerlens_core::analysis::{analyze_with, Options, Severity, SYNTAX_ERROR_CODE};
+use layerlens_core::analysis::{diagnostics, Options, Severity, SYNTAX_ERROR_CODE};
 use layerlens_core::dockerignore::Dockerignore;
 use layerlens_core::rules::{Config, Severity as RuleSeverity};
 
@@ -92,12 +92,13 @@ fn analyze_all(
         let options = Options {
             config: config.clone(),
             dockerignore: dockerignore_for(&path, dockerignore),
+            ..Options::default()
         };
-        let analysis = analyze_with(&source, &options);
+        let diagnostics = diagnostics(&source, &options);
         FileReport {
             path: path.display().to_string(),
             source,
-            diagnostics: analysis.diagnostics,
+            diagnostics,
         }
     };
     let workers = std::thread::available_parallelism()
