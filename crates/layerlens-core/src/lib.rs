@@ -10,6 +10,7 @@ pub mod instructions;
 pub mod knowledge;
 pub mod layers;
 pub mod model;
+pub mod optimize;
 pub mod rules;
 pub mod shell;
 pub mod syntax;
