@@ -1,9 +1,12 @@
 //! Estimated effects, from the layer model: the final image's size and layer count, and
 //! what an application-code change makes BuildKit rebuild, before and after a change.
 
-use crate::layers::{self, human, Change as CacheChange, LayerOptions, LayerReport, SizeRange};
+use crate::layers::{
+    self, human, Change as CacheChange, InstructionLayer, LayerOptions, LayerReport, SizeRange,
+};
 use crate::model::Model;
 
+use super::spans::StepMap;
 use super::{Effect, Saved, Snapshot};
 
 /// The layer view of one text, with the simulated code change.
@@ -23,12 +26,14 @@ pub fn analyze(model: &Model, options: &LayerOptions, code_change: &[CacheChange
 impl Layers {
     /// Layer-creating steps that the code change reruns, as one-line texts.
     pub fn rebuilt(&self) -> Vec<String> {
+        self.rebuilt_layers().map(|x| x.text.clone()).collect()
+    }
+
+    fn rebuilt_layers(&self) -> impl Iterator<Item = &InstructionLayer> {
         self.report
             .instructions
             .iter()
             .filter(|x| x.creates_layer && x.built && x.cached == Some(Some(false)))
-            .map(|x| x.text.clone())
-            .collect()
     }
 
     pub fn snapshot(&self, stages: usize, findings: usize) -> Snapshot {
@@ -78,24 +83,49 @@ pub fn saved_text(s: Saved) -> Option<String> {
     match s.high {
         Some(h) if h == s.low => (h != 0).then(|| format!("~{}", signed(h))),
         Some(h) => Some(format!("{}–{}", signed(s.low), signed(h))),
-        None if s.low != 0 => Some(format!("at least {}", signed(s.low))),
+        // An unknown upper bound: only a saving is worth stating.
+        None if s.low > 0 => Some(format!("at least {}", signed(s.low))),
         None => None,
     }
 }
 
 /// The effect of going from `before` to `after`.
-pub fn effect(before: &Layers, after: &Layers) -> Effect {
+pub fn effect(before: &Layers, after: &Layers, map: &StepMap) -> Effect {
     let b = &before.report.totals;
     let a = &after.report.totals;
     let rebuilt_before = before.rebuilt();
     let rebuilt_after = after.rebuilt();
-    let mut remaining = rebuilt_after.clone();
+    // Follow each step that a code change reran through the edits: still there and still
+    // rerun, there and now cached, or moved/rewritten (then matched by its text).
+    let mut unmatched_after: Vec<String> = rebuilt_after.clone();
     let mut no_longer = Vec::new();
-    for step in &rebuilt_before {
-        if let Some(k) = remaining.iter().position(|r| r == step) {
-            remaining.remove(k);
+    let mut moved = Vec::new();
+    for x in before.rebuilt_layers() {
+        let to = map.forward(x.span);
+        let landing = (!to.is_empty())
+            .then(|| {
+                after
+                    .report
+                    .instructions
+                    .iter()
+                    .find(|y| y.span.start <= to.start && to.start < y.span.end)
+            })
+            .flatten();
+        match landing {
+            Some(y) if y.cached == Some(Some(false)) => {
+                if let Some(k) = unmatched_after.iter().position(|r| *r == y.text) {
+                    unmatched_after.remove(k);
+                }
+            }
+            Some(y) if y.creates_layer => no_longer.push(x.text.clone()),
+            _ => moved.push(x.text.clone()),
+        }
+    }
+    for text in moved {
+        if let Some(k) = unmatched_after.iter().position(|r| *r == text) {
+            unmatched_after.remove(k);
         } else {
-            no_longer.push(step.clone());
+            no_longer.push(text);
         }
     }
     let bytes_saved = saved(b.size_bytes, a.size_bytes);

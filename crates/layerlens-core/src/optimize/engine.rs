@@ -126,7 +126,6 @@ struct Kept {
 struct Engine<'o> {
     options: &'o OptimizeOptions,
     mode: Mode,
-    lint_options: LintOptions,
     layer_options: LayerOptions,
     code_change: Vec<CacheChange>,
     baseline: Signature,
@@ -134,16 +133,26 @@ struct Engine<'o> {
     stages: BuiltStages,
     expected: FinalConfig,
     tries: usize,
+    /// The linter (the rules' `lint`, or a stand-in in tests).
+    linter: Linter,
+}
+
+/// Lints a model with the run's options.
+pub type Linter = fn(&Model, &OptimizeOptions) -> Vec<Finding>;
+
+/// The rules' own linter.
+fn rules_linter(model: &Model, options: &OptimizeOptions) -> Vec<Finding> {
+    lint(
+        model,
+        &options.config,
+        options.dockerignore.as_ref(),
+        &LintOptions::default(),
+    )
 }
 
 impl Engine<'_> {
     fn lint(&self, model: &Model) -> Vec<Finding> {
-        lint(
-            model,
-            &self.options.config,
-            self.options.dockerignore.as_ref(),
-            &self.lint_options,
-        )
+        (self.linter)(model, self.options)
     }
 
     fn state(&self, text: String, model: Model, findings: Vec<Finding>) -> State {
@@ -191,7 +200,7 @@ impl Engine<'_> {
             }
         }
         let findings = self.lint(&model);
-        let new = guards::new_entries(&self.baseline, &guards::signature(&findings));
+        let new = guards::new_entries(&self.baseline, &guards::signature(&findings, &model));
         if let Some((code, message)) = new.first() {
             return Err(format!(
                 "it would add a finding the input does not have: {code} {message}"
@@ -204,8 +213,12 @@ impl Engine<'_> {
 
 /// Runs the optimizer (or only the fixes) on `source`.
 pub fn run(source: &str, options: &OptimizeOptions, mode: Mode) -> Optimized {
+    run_with(source, options, mode, rules_linter)
+}
+
+/// [`run`] with another linter (tests drive the fix loop with rules of their own).
+pub fn run_with(source: &str, options: &OptimizeOptions, mode: Mode, linter: Linter) -> Optimized {
     let model = Model::parse(source);
-    let lint_options = LintOptions::default();
     let layer_options = LayerOptions {
         target: options.config.target.clone(),
         dockerignore: options.dockerignore.clone(),
@@ -217,7 +230,6 @@ pub fn run(source: &str, options: &OptimizeOptions, mode: Mode) -> Optimized {
     let mut engine = Engine {
         options,
         mode,
-        lint_options,
         layer_options,
         code_change,
         baseline: Signature::new(),
@@ -225,9 +237,10 @@ pub fn run(source: &str, options: &OptimizeOptions, mode: Mode) -> Optimized {
         stages: guards::built_stages(&model, target),
         expected: guards::final_config(&model, target),
         tries: 0,
+        linter,
     };
     let findings = engine.lint(&model);
-    engine.baseline = guards::signature(&findings);
+    engine.baseline = guards::signature(&findings, &model);
     let parse_errors = guards::error_signature(&model);
     let original = engine.state(source.to_string(), model, findings);
     let stages_before = original.model.stages.len();
@@ -438,9 +451,10 @@ fn step(
 ) -> bool {
     match engine.try_step(state, &candidate) {
         Ok(next) => {
-            let effect = effects::effect(&state.layers, &next.layers);
+            let map = StepMap::new(&candidate.edits);
+            let effect = effects::effect(&state.layers, &next.layers, &map);
             kept.push(Kept {
-                map: StepMap::new(&candidate.edits),
+                map,
                 candidate,
                 effect,
             });

@@ -58,18 +58,26 @@ fn choose<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Ed
     (chosen, used)
 }
 
-/// One candidate per rule with applicable fixes, in registry order.
+/// One candidate per rule with applicable fixes, rules in the order of their first fixable
+/// finding in the text.
 pub fn propose(cx: &Ctx, optimizing: bool) -> Vec<Proposal> {
     let allow_unsafe = cx.options.allow_unsafe;
     let mut out = Vec::new();
-    for rule in rules::registry() {
-        if optimizing && owned(rule.code) {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for f in cx.findings.iter().filter(|f| f.fix.is_some()) {
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    for code in codes {
+        if optimizing && owned(code) {
             continue;
         }
+        let summary = rules::find(code).map(|r| r.summary).unwrap_or("");
         let findings: Vec<&Finding> = cx
             .findings
             .iter()
-            .filter(|f| f.code == rule.code && f.fix.is_some())
+            .filter(|f| f.code == code && f.fix.is_some())
             .collect();
         if findings.is_empty() {
             continue;
@@ -94,8 +102,8 @@ pub fn propose(cx: &Ctx, optimizing: bool) -> Vec<Proposal> {
                 .map(|f| f.title.clone())
                 .next()
                 .unwrap_or_default();
-            c.rules = vec![rule.code.to_string()];
-            c.key = format!("fix:{}:unsafe", rule.code);
+            c.rules = vec![code.to_string()];
+            c.key = format!("fix:{}:unsafe", code);
             out.push(Ok(c));
             continue;
         }
@@ -120,13 +128,13 @@ pub fn propose(cx: &Ctx, optimizing: bool) -> Vec<Proposal> {
         let mut c = Candidate::new(MoveKind::Fix, applicability, at);
         c.title = titles.join("; ");
         c.moved = if used.len() == 1 {
-            format!("1 fix of {}", rule.code)
+            format!("1 fix of {}", code)
         } else {
-            format!("{} fixes of {}", used.len(), rule.code)
+            format!("{} fixes of {}", used.len(), code)
         };
-        c.rules = vec![rule.code.to_string()];
-        c.why = rule.summary.to_string();
-        c.key = format!("fix:{}:{}", rule.code, c.title);
+        c.rules = vec![code.to_string()];
+        c.why = summary.to_string();
+        c.key = format!("fix:{}:{}", code, c.title);
         c.edits = edits;
         out.push(Ok(c));
     }

@@ -36,10 +36,42 @@ fn mask(message: &str) -> String {
     out
 }
 
-pub fn signature(findings: &[Finding]) -> Signature {
+/// The base images the file names, longest first (as written, expanded, repository and
+/// name), so a finding about "the base image" reads the same whichever image it names.
+fn base_names(model: &Model) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for s in &model.stages {
+        if let Base::Image(image) = &s.base {
+            for n in [
+                s.base_written.clone(),
+                image.raw.clone(),
+                image.repository.clone(),
+                image.name.clone(),
+            ] {
+                if n.len() > 2 && !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+    }
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names
+}
+
+/// Findings as the invariant compares them: code, and message with numbers and base image
+/// names masked (a stage split gives the final image another base; a finding such as "pin
+/// the base by digest" is the same finding about it, not a new one).
+pub fn signature(findings: &[Finding], model: &Model) -> Signature {
+    let names = base_names(model);
     findings
         .iter()
-        .map(|f| (f.code.to_string(), mask(&f.message)))
+        .map(|f| {
+            let mut m = f.message.clone();
+            for n in &names {
+                m = m.replace(n.as_str(), "<image>");
+            }
+            (f.code.to_string(), mask(&m))
+        })
         .collect()
 }
 

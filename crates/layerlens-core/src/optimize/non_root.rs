@@ -98,7 +98,7 @@ fn plan(
     }
     if image.registry == "gcr.io" && image.repository.starts_with("distroless/") {
         if tag.contains("nonroot") {
-            return Err("the base already runs as a non-root user".into());
+            return Err(String::new());
         }
         // Every distroless image has `nonroot` (uid 65532).
         return Ok(existing(65532, "65532:65532"));
@@ -251,6 +251,8 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
     };
     let plan = match plan(model, image, scratch, &chain) {
         Ok(p) => p,
+        // Nothing to do (the base already runs as a non-root user).
+        Err(why) if why.is_empty() => return Vec::new(),
         Err(why) => return refuse(why),
     };
     let style = &cx.style;

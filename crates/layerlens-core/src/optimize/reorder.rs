@@ -518,8 +518,11 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
                     target = Some((b, r));
                     break;
                 }
-                if let Some(why) = blocks_move(model, b, &w) {
-                    blocked = Some(why);
+                if blocked.is_none() {
+                    blocked = blocks_move(model, b, &w);
+                }
+                // Another copy of the whole context: the install belongs to that one.
+                if whole_copy(model, b).is_some() {
                     break;
                 }
             }
@@ -598,9 +601,11 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
                     sources.push(r.clone());
                 }
             }
+            // A directory destination; with several files (or a glob) it must end in `/`.
+            let several = sources.len() > 1 || sources.iter().any(|s| s.contains('*'));
             let dest = if dir.is_empty() {
                 let d = w.dest_written.clone();
-                if d.ends_with('/') || d == "." {
+                if d.ends_with('/') || (d == "." && !several) {
                     d
                 } else {
                     format!("{d}/")

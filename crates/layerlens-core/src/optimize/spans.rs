@@ -33,61 +33,40 @@ impl StepMap {
         &self.pairs
     }
 
-    /// Maps an old offset to the new text. Inside an edited range it goes to the start
-    /// (`end_bias` false) or the end (`end_bias` true) of the replacement.
-    fn forward_point(&self, at: usize, end_bias: bool) -> usize {
+    /// Maps offset `at` of one side (`old` when `forward`) to the other. A point strictly
+    /// inside a replaced range goes to the start (`end_bias` false) or the end of the
+    /// replacement; a point at an insertion stays after the inserted text as a start and
+    /// before it as an end.
+    fn map_point(&self, at: usize, end_bias: bool, forward: bool) -> usize {
         let mut delta: i64 = 0;
         for (old, new) in &self.pairs {
-            if at < old.start || (at == old.start && !end_bias && !old.is_empty()) {
+            let (from, to) = if forward { (old, new) } else { (new, old) };
+            if at < from.start {
                 break;
             }
-            if at == old.start && old.is_empty() {
-                // An insertion at this very point.
-                if end_bias {
-                    delta = new.end as i64 - old.start as i64;
-                    continue;
+            if from.is_empty() {
+                if at == from.start && end_bias {
+                    break;
                 }
+            } else if at > from.start && at < from.end {
+                return if end_bias { to.end } else { to.start };
+            } else if at == from.start {
                 break;
             }
-            if at < old.end || (at == old.end && end_bias && at > old.start) {
-                return if end_bias { new.end } else { new.start };
-            }
-            delta = new.end as i64 - old.end as i64;
-        }
-        (at as i64 + delta).max(0) as usize
-    }
-
-    /// Maps a new offset back to the old text (the mirror of [`StepMap::forward_point`]).
-    fn backward_point(&self, at: usize, end_bias: bool) -> usize {
-        let mut delta: i64 = 0;
-        for (old, new) in &self.pairs {
-            if at < new.start || (at == new.start && !end_bias && !new.is_empty()) {
-                break;
-            }
-            if at == new.start && new.is_empty() {
-                if end_bias {
-                    delta = old.end as i64 - new.start as i64;
-                    continue;
-                }
-                break;
-            }
-            if at < new.end || (at == new.end && end_bias && at > new.start) {
-                return if end_bias { old.end } else { old.start };
-            }
-            delta = old.end as i64 - new.end as i64;
+            delta = to.end as i64 - from.end as i64;
         }
         (at as i64 + delta).max(0) as usize
     }
 
     pub fn forward(&self, span: Span) -> Span {
-        let start = self.forward_point(span.start, false);
-        let end = self.forward_point(span.end, !span.is_empty());
+        let start = self.map_point(span.start, false, true);
+        let end = self.map_point(span.end, true, true);
         Span::new(start, end.max(start))
     }
 
     pub fn backward(&self, span: Span) -> Span {
-        let start = self.backward_point(span.start, false);
-        let end = self.backward_point(span.end, !span.is_empty());
+        let start = self.map_point(span.start, false, false);
+        let end = self.map_point(span.end, true, false);
         Span::new(start, end.max(start))
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! - **Go**, FROM `golang`: one `go build -o OUT` with `CGO_ENABLED=0` (a static binary),
 //!   run by an exec-form CMD/ENTRYPOINT that names OUT → runtime
-//!   `gcr.io/distroless/static-debian12` with only OUT;
+//!   `gcr.io/distroless/static-debian12:nonroot` (which runs as uid 65532) with only OUT;
 //! - **Java**, FROM `maven`, `gradle`, `eclipse-temurin` (JDK) or `openjdk`: a Maven/Gradle
 //!   build, run as `java … -jar JAR` with a literal path → runtime `eclipse-temurin:N-jre`
 //!   (the same Java version) with only the jar;
@@ -196,7 +196,7 @@ fn go_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, String>
         return Err("a HEALTHCHECK needs tools a distroless image does not have".into());
     }
     Ok(Runtime {
-        image: "gcr.io/distroless/static-debian12".into(),
+        image: "gcr.io/distroless/static-debian12:nonroot".into(),
         setup: Vec::new(),
         copies: vec![(out_abs.clone(), out_abs)],
         builder_edits: Vec::new(),
@@ -204,7 +204,8 @@ fn go_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, String>
         what: "Go binary".into(),
         why: "The Go toolchain image weighs hundreds of MB; a static binary (CGO_ENABLED=0) \
               needs none of it at run time. The runtime stage starts from distroless static \
-              (CA certificates, time zones, no shell) and gets only the binary."
+              (CA certificates, time zones, no shell; its `nonroot` variant runs as uid 65532) \
+              and gets only the binary."
             .into(),
         copy_args: false,
     })

@@ -1,1 +1,644 @@
+//! Unit tests of each move, its guards, the fix loop (driven by stand-in rules) and the
+//! positions of hunks.
 
+use super::engine::{run_with, Mode};
+use super::*;
+use crate::fix::{Edit, Fix};
+use crate::model::Model;
+use crate::rules::{Finding, Severity};
+
+fn with(f: impl Fn(&mut Moves)) -> OptimizeOptions {
+    let mut moves = Moves::none();
+    f(&mut moves);
+    OptimizeOptions {
+        allow_unsafe: true,
+        moves,
+        ..Default::default()
+    }
+}
+
+fn run(text: &str, options: &OptimizeOptions) -> Optimized {
+    let out = optimize(text, options);
+    let model = Model::parse(&out.text);
+    assert!(
+        model.doc.errors.is_empty() && model.errors.is_empty(),
+        "does not parse:\n{}\n{:?}",
+        out.text,
+        model.errors
+    );
+    assert_eq!(
+        optimize(&out.text, options).text,
+        out.text,
+        "not idempotent"
+    );
+    out
+}
+
+fn reasons(out: &Optimized) -> Vec<String> {
+    out.skipped.iter().map(|s| s.reason.clone()).collect()
+}
+
+// ----------------------------------------------------------------------------------------
+// Exec form
+
+#[test]
+fn exec_form_only_for_plain_words() {
+    let o = with(|m| m.exec_form = true);
+    let out = run("FROM a:1\nCMD exec python app.py --port 80\n", &o);
+    assert_eq!(
+        out.text,
+        "FROM a:1\nCMD [\"python\", \"app.py\", \"--port\", \"80\"]\n"
+    );
+    assert_eq!(out.changes[0].applicability, Applicability::Unsafe);
+    for text in [
+        "FROM a:1\nCMD python $APP\n",
+        "FROM a:1\nCMD a && b\n",
+        "FROM a:1\nCMD a > /log\n",
+        "FROM a:1\nCMD FOO=1 a\n",
+        "FROM a:1\nSHELL [\"/bin/bash\", \"-c\"]\nCMD a\n",
+        "FROM a:1\nENTRYPOINT run\nCMD [\"x\"]\n",
+    ] {
+        let out = run(text, &o);
+        assert_eq!(out.text, text);
+        assert_eq!(out.skipped.len(), 1, "{text}: {:?}", out.skipped);
+    }
+    // Quotes are removed the way the shell would.
+    let out = run("FROM a:1\nENTRYPOINT node 'my app.js'\n", &o);
+    assert_eq!(out.text, "FROM a:1\nENTRYPOINT [\"node\", \"my app.js\"]\n");
+    // Safe only: the unsafe move is listed, not made.
+    let out = optimize("FROM a:1\nCMD a b\n", &OptimizeOptions::default());
+    assert_eq!(out.text, "FROM a:1\nCMD a b\n");
+    assert!(reasons(&out).iter().any(|r| r.starts_with("unsafe")));
+}
+
+// ----------------------------------------------------------------------------------------
+// Merging RUNs
+
+#[test]
+fn merges_update_install_and_cleanup_keeping_comments() {
+    let o = with(|m| m.merge_runs = true);
+    let text = "FROM debian:12\nRUN apt-get update\n# the tools\n\nRUN apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM debian:12\nRUN apt-get update \\\n# the tools\n    && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
+    );
+    let change = &out.changes[0];
+    assert_eq!(change.kind, MoveKind::MergeRuns);
+    assert_eq!(change.effect.layers_before - change.effect.layers_after, 2);
+    assert!(change.effect.bytes_saved.low > 0, "{:?}", change.effect);
+}
+
+#[test]
+fn merge_follows_the_file_style() {
+    let o = with(|m| m.merge_runs = true);
+    let text = "from debian:12\nrun apt-get update && \\\n\tapt-get install -y make\nrun apt-get purge -y make\n";
+    let out = run(text, &o);
+    // Trailing `&&`, tab indent, lower-case keywords; autoremove added after the purge.
+    assert_eq!(
+        out.text,
+        "from debian:12\nrun apt-get update && \\\n\tapt-get install -y make && \\\n\tapt-get purge -y make && \\\n\tapt-get autoremove -y\n"
+    );
+}
+
+#[test]
+fn merge_guards() {
+    let o = with(|m| m.merge_runs = true);
+    for (text, why) in [
+        (
+            "FROM debian:12\nRUN apt-get update\nRUN --network=none apt-get install -y curl\n",
+            "other flags",
+        ),
+        (
+            "FROM debian:12\nRUN apt-get install -y x # comment\nRUN apt-get remove -y x\n",
+            "shell comment",
+        ),
+        (
+            "FROM debian:12\nRUN apt-get install -y x\nRUN apt-get remove -y x || true\n",
+            "plain `&&` chain",
+        ),
+        (
+            "FROM debian:12\nRUN apt-get install -y x\n# hadolint ignore=DL3059\nRUN apt-get remove -y x\n",
+            "pragma",
+        ),
+        (
+            "FROM debian:12\nRUN apt-get install -y x && cd /tmp\nRUN make\nRUN apt-get remove -y x\n",
+            "shell's state",
+        ),
+    ] {
+        let out = run(text, &o);
+        assert_eq!(out.text, text);
+        assert!(
+            reasons(&out).iter().any(|r| r.contains(why)),
+            "{text}: {:?}",
+            out.skipped
+        );
+    }
+    // Unrelated consecutive RUNs are left alone.
+    let text = "FROM debian:12\nRUN mkdir /a\nRUN touch /b\n";
+    assert_eq!(run(text, &o).text, text);
+}
+
+#[test]
+fn moves_cleanup_into_the_creating_run_and_drops_noop_cleanups() {
+    let o = with(|m| m.merge_runs = true);
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCOPY app /app\n# tidy\nRUN rm -rf /var/lib/apt/lists/*\nCMD [\"/app/run\"]\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY app /app\n# tidy\nCMD [\"/app/run\"]\n"
+    );
+    assert_eq!(out.changes[0].kind, MoveKind::MoveCleanup);
+    // An apt command in between needs the lists: nothing moves.
+    let text = "FROM debian:12\nRUN apt-get update\nCOPY a /a\nRUN apt-get install -y x\nCOPY b /b\nRUN rm -rf /var/lib/apt/lists/*\n";
+    let out = run(text, &o);
+    assert!(out
+        .changes
+        .iter()
+        .all(|c| c.kind != MoveKind::MoveCleanup || !c.moved.contains("`RUN apt-get update`")));
+    // Already deleted in the RUN that downloaded them: the later cleanup is an empty layer.
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCOPY a /a\nRUN rm -rf /var/lib/apt/lists/*\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCOPY a /a\n"
+    );
+    assert_eq!(out.changes[0].kind, MoveKind::RemoveNoopCleanup);
+    // Lists possibly from the base image: not a no-op.
+    let text =
+        "FROM debian:12\nRUN apt-get install -y curl\nCOPY a /a\nRUN rm -rf /var/lib/apt/lists/*\n";
+    assert_eq!(run(text, &o).text, text);
+}
+
+// ----------------------------------------------------------------------------------------
+// Reordering
+
+#[test]
+fn reorder_for_each_manager() {
+    let o = with(|m| m.reorder = true);
+    for (run_line, copy) in [
+        ("RUN npm ci", "COPY package*.json ./"),
+        (
+            "RUN yarn install --frozen-lockfile",
+            "COPY package.json yarn.lock* ./",
+        ),
+        ("RUN go mod download", "COPY go.mod go.sum* ./"),
+        (
+            "RUN poetry install --no-root",
+            "COPY pyproject.toml poetry.lock* ./",
+        ),
+        (
+            "RUN uv sync --no-install-project",
+            "COPY pyproject.toml uv.lock* ./",
+        ),
+        ("RUN pipenv install", "COPY Pipfile Pipfile.lock* ./"),
+        ("RUN bundle install", "COPY Gemfile Gemfile.lock* ./"),
+        (
+            "RUN composer install --no-scripts --no-autoloader",
+            "COPY composer.json composer.lock* ./",
+        ),
+        ("RUN mvn -B dependency:go-offline", "COPY pom.xml ."),
+        (
+            "RUN pip install -r requirements/prod.txt -c constraints/x.txt",
+            "",
+        ),
+    ] {
+        let text = format!("FROM x:1\nWORKDIR /app\nCOPY . .\n{run_line}\nCMD [\"x\"]\n");
+        let out = run(&text, &o);
+        if copy.is_empty() {
+            // Manifests in two directories: refused.
+            assert_eq!(out.text, text, "{run_line}");
+            continue;
+        }
+        let expected =
+            format!("FROM x:1\nWORKDIR /app\n{copy}\n{run_line}\nCOPY . .\nCMD [\"x\"]\n");
+        assert_eq!(out.text, expected, "{run_line}: {:?}", out.skipped);
+    }
+}
+
+#[test]
+fn reorder_guards() {
+    let o = with(|m| m.reorder = true);
+    for (text, why) in [
+        ("FROM x:1\nCOPY . .\nRUN poetry install\n", "--no-root"),
+        (
+            "FROM x:1\nCOPY . .\nRUN pip install -r requirements.txt -e .\n",
+            "editable",
+        ),
+        (
+            "FROM x:1\nCOPY . .\nRUN pip install -r requirements.txt && python setup.py x\n",
+            "may read the copied files",
+        ),
+        (
+            "FROM x:1\nCOPY . .\nRUN make\nRUN npm ci\n",
+            "may use the copied files",
+        ),
+        (
+            "FROM x:1\nCOPY . /src\nRUN pip install -r requirements.txt\n",
+            "/requirements.txt",
+        ),
+        ("FROM x:1\nCOPY . .\nWORKDIR /app\nRUN npm ci\n", "WORKDIR"),
+        (
+            "FROM x:1\nCOPY . .\nCOPY conf/x.txt ./x.txt\nRUN npm ci\n",
+            "writes where",
+        ),
+        ("FROM x:1\nCOPY . .\nRUN cargo fetch\n", "cargo fetch"),
+    ] {
+        let out = run(text, &o);
+        assert_eq!(out.text, text);
+        assert!(
+            reasons(&out).iter().any(|r| r.contains(why)),
+            "{text}: {:?}",
+            out.skipped
+        );
+    }
+    // What lies between the COPY and the install may move past it when it reads nothing.
+    let text = "FROM python:3.13\nWORKDIR /app\n# all of it\nCOPY --chown=1000 . .\nENV A=1\nRUN apt-get update && apt-get install -y libpq5\nRUN pip install --upgrade pip && pip install -r requirements.txt\nCMD [\"x\"]\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM python:3.13\nWORKDIR /app\nCOPY --chown=1000 requirements.txt .\nENV A=1\nRUN apt-get update && apt-get install -y libpq5\nRUN pip install --upgrade pip && pip install -r requirements.txt\n# all of it\nCOPY --chown=1000 . .\nCMD [\"x\"]\n"
+    );
+    // The manifests honour the .dockerignore.
+    let mut o2 = o.clone();
+    o2.dockerignore = Some(crate::dockerignore::Dockerignore::parse(
+        "requirements.txt\n",
+    ));
+    let text = "FROM x:1\nCOPY . .\nRUN pip install -r requirements.txt\n";
+    let out = run(text, &o2);
+    assert_eq!(out.text, text);
+}
+
+// ----------------------------------------------------------------------------------------
+// WORKDIR
+
+#[test]
+fn workdir_safe_unsafe_and_refused() {
+    let o = with(|m| m.workdir = true);
+    // Nothing after depends on it, and a later WORKDIR resets the image's directory: safe.
+    let text = "FROM a:1\nRUN cd /src && make && make install\nWORKDIR /\nCMD [\"x\"]\n";
+    let out = run(
+        text,
+        &OptimizeOptions {
+            allow_unsafe: false,
+            ..o.clone()
+        },
+    );
+    assert_eq!(
+        out.text,
+        "FROM a:1\nWORKDIR /src\nRUN make && make install\nWORKDIR /\nCMD [\"x\"]\n"
+    );
+    assert_eq!(out.changes[0].applicability, Applicability::Safe);
+    // Only the run-time directory changes: unsafe.
+    let text = "FROM a:1\nRUN cd /src && \\\n    make\nCMD [\"x\"]\n";
+    let out = run(text, &o);
+    assert_eq!(out.text, "FROM a:1\nWORKDIR /src\nRUN make\nCMD [\"x\"]\n");
+    assert_eq!(out.changes[0].applicability, Applicability::Unsafe);
+    // A later RUN would run there too: refused.
+    let text = "FROM a:1\nRUN cd /src && make\nRUN ./configure\n";
+    let out = run(text, &o);
+    assert_eq!(out.text, text);
+    assert!(reasons(&out)[0].contains("would run there too"));
+    // A builder stage whose directory nobody inherits: safe.
+    let text = "FROM a:1 AS b\nRUN cd /src && make\nFROM scratch\nCOPY --from=b /src/x /x\n";
+    let out = run(text, &o);
+    assert_eq!(out.changes[0].applicability, Applicability::Safe);
+}
+
+// ----------------------------------------------------------------------------------------
+// Cache mounts
+
+#[test]
+fn cache_mounts_need_buildkit_and_the_default_cache() {
+    let o = with(|m| m.cache_mounts = true);
+    let plain = "FROM python:3.13-slim\nRUN pip install -r r.txt\n";
+    assert_eq!(run(plain, &o).text, plain);
+    let text = format!("# syntax=docker/dockerfile:1\n{plain}");
+    let out = run(
+        &text,
+        &OptimizeOptions {
+            allow_unsafe: false,
+            ..o.clone()
+        },
+    );
+    assert_eq!(
+        out.text,
+        "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r r.txt\n"
+    );
+    assert_eq!(out.changes[0].applicability, Applicability::Safe);
+    // With the option, the directive comes too.
+    let out = run(
+        plain,
+        &OptimizeOptions {
+            assume_buildkit: true,
+            ..o.clone()
+        },
+    );
+    assert!(out.text.starts_with("# syntax=docker/dockerfile:1\nFROM"));
+    assert!(out.changes[0].rules.contains(&"LL1019".to_string()));
+    for text in [
+        "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN pip install --no-cache-dir -r r.txt\n",
+        "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install -r r.txt\n",
+        "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nUSER app\nRUN pip install -r r.txt\n",
+        "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r r.txt\n",
+    ] {
+        assert_eq!(run(text, &o).text, text);
+    }
+    // Go: every `go` RUN of the stage, in one change.
+    let text = "# syntax=docker/dockerfile:1\nFROM golang:1.22\nRUN go mod download\nRUN go build -o /x .\n";
+    let out = run(text, &o);
+    assert_eq!(out.changes.len(), 1);
+    assert_eq!(out.text.matches("target=/go/pkg/mod").count(), 2);
+    assert_eq!(out.text.matches("target=/root/.cache/go-build").count(), 2);
+}
+
+// ----------------------------------------------------------------------------------------
+// Stage split
+
+#[test]
+fn go_binary_on_distroless() {
+    let o = with(|m| m.stage_split = true);
+    let text = "FROM golang:1.22\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app/server ./cmd/server\n# the port\nEXPOSE 8080\nCMD [\"/app/server\"]\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM golang:1.22 AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app/server ./cmd/server\n\nFROM gcr.io/distroless/static-debian12:nonroot\nWORKDIR /app\nCOPY --from=builder /app/server /app/server\n# the port\nEXPOSE 8080\nCMD [\"/app/server\"]\n"
+    );
+    assert!(out.changes[0].effect.bytes_saved.low > 100_000_000);
+    // Without CGO_ENABLED=0 the binary may need libc.
+    let dynamic = text.replace("CGO_ENABLED=0 ", "");
+    let out = run(&dynamic, &o);
+    assert_eq!(out.text, dynamic);
+    assert!(reasons(&out)[0].contains("CGO_ENABLED=0"));
+}
+
+#[test]
+fn java_jar_on_a_jre() {
+    let o = with(|m| m.stage_split = true);
+    let text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY pom.xml .\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B package -DskipTests\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n";
+    let out = run(text, &o);
+    assert!(out.text.contains("\nFROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY --from=builder /app/target/app.jar /app/target/app.jar\nEXPOSE 8080\nCMD"), "{}", out.text);
+    let globbed = text.replace("target/app.jar", "target/*.jar");
+    assert_eq!(run(&globbed, &o).text, globbed);
+}
+
+#[test]
+fn python_packages_built_with_compilers() {
+    let o = with(|m| m.stage_split = true);
+    let text = "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends gcc python3-dev curl && rm -rf /var/lib/apt/lists/*\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n";
+    let out = run(text, &o);
+    assert_eq!(
+        out.text,
+        "FROM python:3.12-slim AS builder\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends gcc python3-dev curl && rm -rf /var/lib/apt/lists/*\nCOPY requirements.txt .\nRUN pip install --prefix=/install --no-cache-dir -r requirements.txt\n\nFROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY --from=builder /install /usr/local\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n"
+    );
+    // An unknown -dev package stops it.
+    let unknown = text.replace("python3-dev", "libfoo-dev");
+    let out = run(&unknown, &o);
+    assert_eq!(out.text, unknown);
+    assert!(reasons(&out)[0].contains("libfoo-dev"));
+}
+
+// ----------------------------------------------------------------------------------------
+// Non-root
+
+#[test]
+fn non_root_per_base_and_guards() {
+    let o = with(|m| m.non_root = true);
+    let out = run("FROM node:20\nCOPY . .\nCMD [\"node\", \"x.js\"]\n", &o);
+    assert_eq!(
+        out.text,
+        "FROM node:20\nCOPY --chown=node:node . .\nUSER 1000\nCMD [\"node\", \"x.js\"]\n"
+    );
+    let out = run("FROM alpine:3.20\nCOPY x /x\nENTRYPOINT [\"/x\"]\n", &o);
+    assert!(
+        out.text.contains("RUN adduser -D -u 1000 appuser\n"),
+        "{}",
+        out.text
+    );
+    let out = run("FROM scratch\nCOPY x /x\nENTRYPOINT [\"/x\"]\n", &o);
+    assert_eq!(
+        out.text,
+        "FROM scratch\nCOPY --chown=65534:65534 x /x\nUSER 65534\nENTRYPOINT [\"/x\"]\n"
+    );
+    // Between RUNs the user creation joins the RUN before the first COPY.
+    let out = run(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y x\nRUN mkdir /a\nCOPY a /a\nCMD [\"x\"]\n",
+        &o,
+    );
+    assert!(
+        out.text.contains("RUN mkdir /a \\\n    && useradd"),
+        "{}",
+        out.text
+    );
+    for text in [
+        // A base image for other builds.
+        "FROM python:3.13\nCMD [\"python3\"]\n",
+        "FROM debian:12\nRUN apt-get update\n",
+        // Chosen already.
+        "FROM debian:12\nUSER root\nCMD [\"x\"]\n",
+        // Steps down by itself.
+        "FROM debian:12\nRUN apt-get install -y gosu\nCMD [\"gosu\", \"app\", \"x\"]\n",
+        "FROM debian:12\nENTRYPOINT [\"docker-entrypoint.sh\"]\n",
+        "FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+        // Unknown base.
+        "FROM example.com/base:1\nCMD [\"x\"]\n",
+    ] {
+        assert_eq!(run(text, &o).text, text);
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// The fix loop, with stand-in rules
+
+/// `T1` (safe): lower-case `run` keywords; `T2` (unsafe): a `LABEL x=1` missing after FROM;
+/// `T3` (safe): a fix that breaks the file; `T4` (safe): turns `CMD a` into `CMD b`, which
+/// `T5` reports (a finding the input did not have).
+fn stand_in(model: &Model, _: &OptimizeOptions) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |code: &'static str, i: usize, span: crate::text::Span, fix: Fix| Finding {
+        code,
+        instruction: Some(i),
+        span,
+        message: format!("{code} here"),
+        severity: Severity::Warning,
+        fix: Some(fix),
+    };
+    for (i, ins) in model.doc.instructions.iter().enumerate() {
+        let kw = &ins.command.keyword_text;
+        if kw.value == "run" {
+            out.push(finding(
+                "T1",
+                i,
+                kw.span,
+                Fix::safe("Upper-case RUN", vec![Edit::replace(kw.span, "RUN")]),
+            ));
+        }
+        if ins.keyword() == crate::syntax::Keyword::From && !model.doc.text.contains("LABEL x=1") {
+            out.push(finding(
+                "T2",
+                i,
+                kw.span,
+                Fix::unsafe_(
+                    "Add a label",
+                    vec![Edit::insert(ins.span.end, "LABEL x=1\n")],
+                ),
+            ));
+        }
+        if ins.original().contains("BREAK") {
+            out.push(finding(
+                "T3",
+                i,
+                kw.span,
+                Fix::safe("Break it", vec![Edit::replace(kw.span, "[[[")]),
+            ));
+        }
+        if ins.original() == "CMD a" {
+            let span = ins.command.rest.span;
+            out.push(finding(
+                "T4",
+                i,
+                span,
+                Fix::safe("a to b", vec![Edit::replace(span, "b")]),
+            ));
+        }
+        if ins.original() == "CMD b" {
+            out.push(Finding {
+                fix: None,
+                ..finding("T5", i, kw.span, Fix::safe("", vec![]))
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn fix_loop_applies_safe_fixes_to_a_fixed_point() {
+    let text = "FROM a:1\nrun x\nrun y\nCMD a\nENV BREAK=1\n";
+    let safe = OptimizeOptions::default();
+    let out = run_with(text, &safe, Mode::FixOnly, stand_in);
+    // T1 applied to both RUNs in one step; T2 unsafe: listed; T3 and T4 refused.
+    assert_eq!(out.text, "FROM a:1\nRUN x\nRUN y\nCMD a\nENV BREAK=1\n");
+    assert_eq!(out.changes.len(), 1);
+    assert_eq!(out.changes[0].rules, ["T1"]);
+    assert_eq!(out.changes[0].hunks.len(), 2);
+    let why: Vec<(String, String)> = out
+        .skipped
+        .iter()
+        .map(|s| (s.rules.join(","), s.reason.clone()))
+        .collect();
+    assert!(
+        why.iter()
+            .any(|(r, w)| r == "T2" && w.starts_with("unsafe")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|(r, w)| r == "T3" && w.contains("would not parse")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter().any(|(r, w)| r == "T4" && w.contains("T5")),
+        "{why:?}"
+    );
+    // With unsafe fixes, the label too.
+    let out = run_with(
+        text,
+        &OptimizeOptions::with_unsafe(),
+        Mode::FixOnly,
+        stand_in,
+    );
+    assert_eq!(
+        out.text,
+        "FROM a:1\nLABEL x=1\nRUN x\nRUN y\nCMD a\nENV BREAK=1\n"
+    );
+    // Idempotent.
+    let again = run_with(
+        &out.text,
+        &OptimizeOptions::with_unsafe(),
+        Mode::FixOnly,
+        stand_in,
+    );
+    assert_eq!(again.text, out.text);
+    assert!(again.changes.is_empty());
+}
+
+// ----------------------------------------------------------------------------------------
+// Positions
+
+#[test]
+fn hunks_point_into_the_original_and_the_output() {
+    let text = "FROM python:3.13-slim\n# app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n";
+    let out = run(
+        text,
+        &with(|m| {
+            m.reorder = true;
+            m.exec_form = true;
+        }),
+    );
+    assert_eq!(
+        out.text,
+        "FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n# app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+    );
+    // The exec-form change came first; its hunk maps to the CMD in both texts.
+    let exec = out
+        .changes
+        .iter()
+        .find(|c| c.kind == MoveKind::ExecForm)
+        .unwrap();
+    assert_eq!(exec.hunks[0].original.slice(text), "python app.py");
+    assert_eq!(
+        exec.hunks[0].output.slice(&out.text),
+        "[\"python\", \"app.py\"]"
+    );
+    let reorder = out
+        .changes
+        .iter()
+        .find(|c| c.kind == MoveKind::Reorder)
+        .unwrap();
+    let outputs: Vec<&str> = reorder
+        .hunks
+        .iter()
+        .map(|h| h.output.slice(&out.text))
+        .collect();
+    assert!(
+        outputs.contains(&"COPY requirements.txt .\n"),
+        "{outputs:?}"
+    );
+    assert!(outputs.contains(&"# app\nCOPY . .\n"), "{outputs:?}");
+    let originals: Vec<&str> = reorder
+        .hunks
+        .iter()
+        .map(|h| h.original.slice(text))
+        .collect();
+    assert!(originals.contains(&"# app\nCOPY . .\n"), "{originals:?}");
+}
+
+#[test]
+fn nothing_to_improve_comes_back_byte_for_byte() {
+    for text in [
+        "",
+        "FROM scratch\n",
+        "# just a comment\n",
+        "FROM a:1\r\nCOPY x /x\r\nUSER 1000\r\nCMD [\"/x\"]",
+        "FROM a:1\nRUN [",
+        "\u{feff}FROM a:1\nCMD [\"x\"]\n",
+    ] {
+        let out = optimize(text, &OptimizeOptions::with_unsafe());
+        assert_eq!(out.text, text);
+        assert!(!out.changed);
+        assert!(out.changes.is_empty());
+    }
+}
+
+#[test]
+fn serializes_for_the_front_ends() {
+    let out = optimize(
+        "FROM python:3.13-slim\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n",
+        &OptimizeOptions::with_unsafe(),
+    );
+    let json = serde_json::to_value(&out).unwrap();
+    assert!(json["changes"][0]["hunks"][0]["original"]["start"].is_number());
+    assert!(json["changes"][0]["effect"]["summary"].is_string());
+    assert!(json["totals"]["before"]["layers"].is_number());
+    assert!(json["dockerignore"]["entries"].is_array());
+}
