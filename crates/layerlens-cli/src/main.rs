@@ -34,6 +34,10 @@ enum Command {
     Explain(commands::explain::Args),
     /// Predicted layers, sizes, waste and cache reuse of the image a Dockerfile builds.
     Layers(commands::layers::Args),
+    /// Apply the rules' fixes in place (atomically), or print a diff with --diff.
+    Fix(commands::fix::Args),
+    /// Print the optimized Dockerfile; --explain lists each change and its estimated effect.
+    Optimize(commands::optimize::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +49,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Layers(args) => commands::layers::run(&args),
+        Command::Fix(args) => commands::fix::run(&args),
+        Command::Optimize(args) => commands::optimize::run(&args),
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod dump;
 pub mod explain;
+pub mod fix;
 pub mod layers;
 pub mod lint;
+pub mod optimize;
 pub mod parse;
 pub mod rules;
 

@@ -35,7 +35,7 @@ pub struct DockerignoreProposal {
     pub entries: Vec<DockerignoreEntry>,
     /// Whether the proposal extends an existing `.dockerignore`.
     pub extends_existing: bool,
-    /// Line of the `COPY . .` that prompted it.
+    /// Line (in the original text) of the `COPY . .` that prompted it.
     pub line: usize,
 }
 
@@ -162,8 +162,14 @@ fn whole_context_copy(model: &Model) -> Option<usize> {
     })
 }
 
-pub fn propose(model: &Model, options: &OptimizeOptions) -> Option<DockerignoreProposal> {
-    let line = whole_context_copy(model)?;
+/// The proposal for the optimized `model`; `line` points into `original`.
+pub fn propose(
+    model: &Model,
+    original: &Model,
+    options: &OptimizeOptions,
+) -> Option<DockerignoreProposal> {
+    whole_context_copy(model)?;
+    let line = whole_context_copy(original).unwrap_or(0);
     let u = uses(model);
     let existing = options.dockerignore.as_ref();
     let mut wanted: Vec<(&str, &str)> = Vec::new();

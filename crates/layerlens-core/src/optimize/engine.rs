@@ -242,6 +242,7 @@ pub fn run_with(source: &str, options: &OptimizeOptions, mode: Mode, linter: Lin
     let findings = engine.lint(&model);
     engine.baseline = guards::signature(&findings, &model);
     let parse_errors = guards::error_signature(&model);
+    let original_model = model.clone();
     let original = engine.state(source.to_string(), model, findings);
     let stages_before = original.model.stages.len();
     let before = original
@@ -317,7 +318,7 @@ pub fn run_with(source: &str, options: &OptimizeOptions, mode: Mode, linter: Lin
         .layers
         .snapshot(state.model.stages.len(), state.findings.len());
     let proposal = (mode == Mode::Optimize && options.moves.dockerignore)
-        .then(|| dockerignore::propose(&state.model, options))
+        .then(|| dockerignore::propose(&state.model, &original_model, options))
         .flatten();
     Optimized {
         changed: state.text != source,
