@@ -327,3 +327,147 @@ fn corpus_invariants_and_counts() {
         failures.join("\n")
     );
 }
+
+// ----------------------------------------------------------------------------------------
+// Generated inputs: Dockerfiles assembled from the patterns the moves look for (and their
+// near misses), in random order and combination; and arbitrary text.
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASES: [&str; 9] = [
+        "FROM python:3.13-slim",
+        "FROM python:3.12-slim AS build",
+        "FROM golang:1.22",
+        "FROM node:20",
+        "FROM debian:12",
+        "FROM alpine:3.20",
+        "FROM maven:3.9-eclipse-temurin-21",
+        "FROM scratch",
+        "from ubuntu:24.04",
+    ];
+
+    const LINES: [&str; 40] = [
+        "WORKDIR /app",
+        "COPY . .",
+        "COPY . /app",
+        "COPY --chown=1000 . .",
+        "COPY requirements.txt .",
+        "RUN pip install -r requirements.txt",
+        "RUN pip install --no-cache-dir -r requirements.txt",
+        "RUN npm ci",
+        "RUN npm run build",
+        "RUN apt-get update",
+        "RUN apt-get install -y curl",
+        "RUN apt-get install -y build-essential",
+        "RUN rm -rf /var/lib/apt/lists/*",
+        "RUN apt-get remove -y build-essential",
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*",
+        "RUN cd /src && make",
+        "RUN cd /tmp && \\\n    curl -o x.tgz https://e.com/x.tgz",
+        "RUN make install # build it",
+        "CMD python app.py",
+        "CMD [\"python\", \"app.py\"]",
+        "CMD exec gunicorn app:app",
+        "ENTRYPOINT run --flag",
+        "USER app",
+        "ENV A=1",
+        "ENV CGO_ENABLED=0",
+        "EXPOSE 80",
+        "# a comment",
+        "# hadolint ignore=DL3059",
+        "",
+        "RUN go mod download",
+        "RUN CGO_ENABLED=0 go build -o /app/server .",
+        "CMD [\"/app/server\"]",
+        "RUN mvn -B package",
+        "CMD [\"java\", \"-jar\", \"target/app.jar\"]",
+        "RUN --mount=type=cache,target=/root/.cache/pip pip install -r r.txt",
+        "LABEL a=b",
+        "RUN set -e; \\\n    a; \\\n    b",
+        "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
+        "ARG V=1",
+        "COPY --from=build /app /app",
+    ];
+
+    fn dockerfile() -> impl Strategy<Value = String> {
+        let stage = (0..BASES.len(), prop::collection::vec(0..LINES.len(), 0..9));
+        (
+            any::<bool>(),
+            any::<bool>(),
+            prop::collection::vec(stage, 1..3),
+        )
+            .prop_map(|(syntax, crlf, stages)| {
+                let mut text = String::new();
+                if syntax {
+                    text.push_str("# syntax=docker/dockerfile:1\n");
+                }
+                for (base, lines) in stages {
+                    text.push_str(BASES[base]);
+                    text.push('\n');
+                    for l in lines {
+                        text.push_str(LINES[l]);
+                        text.push('\n');
+                    }
+                }
+                if crlf {
+                    text = text.replace('\n', "\r\n");
+                }
+                text
+            })
+    }
+
+    /// The generator reaches every move (so the property test exercises them all).
+    #[test]
+    fn generated_inputs_reach_every_move() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let options = OptimizeOptions::with_unsafe();
+        for _ in 0..600 {
+            let text = dockerfile().new_tree(&mut runner).unwrap().current();
+            for c in optimize(&text, &options).changes {
+                *kinds.entry(c.kind.as_str()).or_default() += 1;
+            }
+        }
+        println!("changes over 600 generated files: {kinds:?}");
+        for kind in [
+            "reorder",
+            "merge_runs",
+            "move_cleanup",
+            "cache_mount",
+            "stage_split",
+            "non_root",
+            "exec_form",
+            "workdir",
+        ] {
+            assert!(kinds.contains_key(kind), "{kind} never made: {kinds:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn generated_dockerfiles_keep_the_invariants(text in dockerfile(), unsafe_ in any::<bool>()) {
+            let options = OptimizeOptions { allow_unsafe: unsafe_, ..Default::default() };
+            let out = optimize(&text, &options);
+            let bad = violations(&text, &out, &options);
+            prop_assert!(bad.is_empty(), "{}\n--- gives ---\n{}\n{:?}", text, out.text, bad);
+        }
+
+        #[test]
+        fn any_text_gives_a_result(text in "(FROM |RUN |COPY |CMD |[a-z \\\\\"'\\[\\]&|;#\n=/.-]){0,60}") {
+            let options = OptimizeOptions::with_unsafe();
+            let out = optimize(&text, &options);
+            let before = Model::parse(&text);
+            if before.doc.errors.is_empty() && before.errors.is_empty() {
+                let after = Model::parse(&out.text);
+                prop_assert!(after.doc.errors.is_empty() && after.errors.is_empty(), "{:?} → {:?}", text, out.text);
+            } else {
+                prop_assert_eq!(&out.text, &text);
+            }
+        }
+    }
+}
