@@ -82,6 +82,7 @@ fn signed(bytes: i64) -> String {
 pub fn saved_text(s: Saved) -> Option<String> {
     match s.high {
         Some(h) if h == s.low => (h != 0).then(|| format!("~{}", signed(h))),
+        Some(h) if s.low == 0 && h > 0 => Some(format!("up to {}", signed(h))),
         Some(h) => Some(format!("{}–{}", signed(s.low), signed(h))),
         // An unknown upper bound: only a saving is worth stating.
         None if s.low > 0 => Some(format!("at least {}", signed(s.low))),
@@ -132,6 +133,15 @@ pub fn effect(before: &Layers, after: &Layers, map: &StepMap) -> Effect {
     let mut parts = Vec::new();
     match saved_text(bytes_saved) {
         Some(t) if bytes_saved.low >= 0 => parts.push(format!("saves {t} (estimated)")),
+        Some(_) if bytes_saved.high.is_some_and(|h| h <= 0) => {
+            let grown = Saved {
+                low: -bytes_saved.high.unwrap_or(0),
+                high: Some(-bytes_saved.low),
+            };
+            if let Some(t) = saved_text(grown) {
+                parts.push(format!("adds {t} (estimated)"));
+            }
+        }
         Some(t) => parts.push(format!("changes the size by {t} (estimated)")),
         None => {}
     }

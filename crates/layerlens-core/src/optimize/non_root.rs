@@ -200,15 +200,19 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
         let text = model.doc.instructions[i].original();
         let words: Vec<&str> = text
             .split(|c: char| c.is_whitespace() || "\"',;&|()[]".contains(c))
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
             .collect();
-        if words
-            .iter()
-            .any(|w| SWITCHERS.contains(&w.rsplit('/').next().unwrap_or(w)))
-        {
+        let runtime = matches!(model.typed[i], Typed::Cmd(_) | Typed::Entrypoint(_));
+        if runtime && words.iter().any(|w| SWITCHERS.contains(w)) {
             return refuse(format!(
-                "line {} switches users itself ({})",
-                line_of(model, i),
-                crate::optimize::text::short(model, i)
+                "the command on line {} switches users itself",
+                line_of(model, i)
+            ));
+        }
+        if !runtime && words.iter().any(|w| *w == "gosu" || *w == "su-exec") {
+            return refuse(format!(
+                "line {} installs gosu/su-exec, which steps down from root at run time",
+                line_of(model, i)
             ));
         }
         if let Typed::Entrypoint(line) = &model.typed[i] {
@@ -350,16 +354,21 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
             _ => edits.push(insert_after(model, stage.from, &user_line, style)),
         },
     }
-    // A new RUN and USER at the same point: keep them in that order.
+    let chowns = match chowned {
+        0 => String::new(),
+        1 => ", --chown on the COPY of the application".to_string(),
+        n => format!(", --chown on {n} COPY/ADD of the application"),
+    };
     let mut c = Candidate::new(MoveKind::NonRoot, Applicability::Unsafe, at);
     c.title = format!("Run the final image as `{}`", plan.user);
     c.moved = match &plan.create {
-        Some(cmd) => format!(
-            "`RUN {cmd}` added, --chown on {chowned} COPY/ADD, `USER {}` after the last build step",
+        Some(cmd) => format!("`{cmd}` added{chowns}, `USER {}` after the last build step", plan.user),
+        None if scratch => format!(
+            "`USER {}` after the last build step{chowns} (a numeric user needs no account on scratch)",
             plan.user
         ),
         None => format!(
-            "--chown on {chowned} COPY/ADD, `USER {}` after the last build step (the base already has this user)",
+            "`USER {}` after the last build step{chowns} (the base image has this user)",
             plan.user
         ),
     };

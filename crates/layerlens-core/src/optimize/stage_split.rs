@@ -474,7 +474,8 @@ fn python_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, Str
         split = Some(i);
     }
     let Some(split) = split else {
-        return Err("no pip install follows the build tools".into());
+        // Not the Python shape.
+        return Err(String::new());
     };
     // The apt RUN for the runtime stage.
     let mut setup = Vec::new();
