@@ -80,7 +80,7 @@ fn main() {
     println!("model (+shell):  {:8.1} ms", ms(model_time));
     println!("rule context:    {:8.1} ms", ms(context_time));
     println!("all rules:       {:8.1} ms", ms(rules_total));
-    per_rule.sort_by(|a, b| b.0.cmp(&a.0));
+    per_rule.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
     for (d, code) in per_rule.iter().take(10) {
         println!("  {code:<32} {:6.2} ms", ms(*d));
     }
