@@ -108,6 +108,37 @@ pub fn has_comment_within(model: &Model, i: usize, span: Span) -> bool {
     })
 }
 
+/// Deletes one word of instruction `i` (source span `word`, `prev_end` the end of the token
+/// before it) without touching comment lines: the word's whole physical line when it stands
+/// alone on a continued line, otherwise from the end of the token before it.
+pub fn delete_word(
+    model: &Model,
+    i: usize,
+    prev_end: usize,
+    word: Span,
+    style: &Style,
+) -> Option<Edit> {
+    let text = &model.doc.text;
+    let line_start = text[..word.start].rfind('\n').map_or(0, |k| k + 1);
+    let line_end = text[word.end..]
+        .find('\n')
+        .map_or(text.len(), |k| word.end + k + 1);
+    let before = &text[line_start..word.start];
+    let after = text[word.end..line_end]
+        .trim_end_matches(['\n', '\r'])
+        .trim();
+    let alone = before.trim().is_empty()
+        && after
+            .strip_suffix(style.escape)
+            .is_some_and(|r| r.trim().is_empty())
+        && line_start > prev_end;
+    if alone {
+        return Some(Edit::delete(Span::new(line_start, line_end)));
+    }
+    let span = Span::new(prev_end, word.end);
+    (prev_end < word.start && !has_comment_within(model, i, span)).then(|| Edit::delete(span))
+}
+
 /// A string as a JSON string literal (for exec-form arrays).
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -379,7 +410,7 @@ pub fn delete_command(
             source_end(model, part, before),
             source_end(model, part, cmd.range.end),
         );
-        return Some(vec![Edit::delete(span)]);
+        return (!has_comment_within(model, i, span)).then(|| vec![Edit::delete(span)]);
     }
     if cmd.operator_before.is_none() && joins(cmd.operator_after) {
         // Drop `cmd <op>`: up to the next command, which must exist.
@@ -398,7 +429,7 @@ pub fn delete_command(
             source_start(model, part, cmd.range.start),
             source_start(model, part, next),
         );
-        return Some(vec![Edit::delete(span)]);
+        return (!has_comment_within(model, i, span)).then(|| vec![Edit::delete(span)]);
     }
     if cmd.operator_before.is_none()
         && cmd.operator_after.is_none()
@@ -414,6 +445,184 @@ pub fn delete_command(
         return Some(vec![Edit::delete(ins.span)]);
     }
     None
+}
+
+// ---------------------------------------------------------------------------------------
+// Manifests first (LL1001, LL1002)
+
+/// Whether instruction `k` only sets metadata, so a RUN or COPY may move across it without
+/// changing what either does (no ENV, ARG, WORKDIR, USER, SHELL, RUN, COPY...).
+pub fn is_metadata_only(model: &Model, k: usize) -> bool {
+    use crate::instructions::Typed;
+    matches!(
+        model.typed.get(k),
+        Some(
+            Typed::Label(_)
+                | Typed::Expose(_)
+                | Typed::Maintainer(_)
+                | Typed::Stopsignal(_)
+                | Typed::Healthcheck(_)
+                | Typed::Cmd(_)
+                | Typed::Entrypoint(_)
+        )
+    )
+}
+
+/// The files (as written, relative to the RUN's working directory) that RUN `i` reads from
+/// the build context, when everything it does is a dependency install from manifests or
+/// a step that reads no project file (OS packages, cache cleanup, `rm` of absolute paths).
+/// `None` when any command might read more (or the RUN is not plain shell).
+pub fn manifest_only_inputs(model: &Model, i: usize) -> Option<Vec<String>> {
+    use super::g5_util::{dep_install, package_op};
+    use crate::instructions::Typed;
+    if !matches!(model.typed.get(i), Some(Typed::Run(_))) {
+        return None;
+    }
+    let run = model.run(i)?;
+    if run.exec_form || run.parts.len() != 1 {
+        return None;
+    }
+    let part = run.parts.first()?;
+    if !part.script.errors.is_empty() || !part.script.functions.is_empty() {
+        return None;
+    }
+    let mut inputs: Vec<String> = Vec::new();
+    let mut installs = 0;
+    for cmd in &part.script.commands {
+        if cmd.via_shell_c || cmd.in_substitution || cmd.words.is_empty() {
+            return None;
+        }
+        if cmd.redirects.iter().any(|r| r.op.starts_with('<')) {
+            return None;
+        }
+        let name = cmd.basename()?;
+        let sub = cmd
+            .positional_args()
+            .first()
+            .map(|w| w.value.clone())
+            .unwrap_or_default();
+        if let Some(install) = dep_install(cmd) {
+            if !install.from_manifests {
+                return None;
+            }
+            let files: Vec<String> = match install.manager {
+                "pip" => pip_inputs(cmd)?,
+                "npm" if !cmd.has_long_flag("workspace") && !cmd.has_flag('w') => {
+                    vec!["package*.json".to_string()]
+                }
+                "poetry" if cmd.has_long_flag("no-root") => {
+                    vec!["pyproject.toml".into(), "poetry.lock".into()]
+                }
+                "uv" if cmd.has_long_flag("no-install-project")
+                    || cmd.has_long_flag("no-install-workspace") =>
+                {
+                    vec!["pyproject.toml".into(), "uv.lock".into()]
+                }
+                "yarn" | "pnpm" | "go" | "pipenv" | "bundler" => {
+                    let key = install.manager;
+                    crate::knowledge::manifest_files(key)
+                        .into_iter()
+                        .map(String::from)
+                        .collect()
+                }
+                _ => return None,
+            };
+            if files.is_empty() {
+                return None;
+            }
+            installs += 1;
+            for f in files {
+                if !inputs.contains(&f) {
+                    inputs.push(f);
+                }
+            }
+            continue;
+        }
+        if let Some(op) = package_op(cmd) {
+            // Local package files come from the context.
+            if op.packages.iter().any(|w| {
+                w.value.contains('/')
+                    || w.value.ends_with(".deb")
+                    || w.value.ends_with(".rpm")
+                    || w.value.ends_with(".apk")
+            }) {
+                return None;
+            }
+            continue;
+        }
+        let harmless = match name {
+            "rm" => cmd.positional_args().iter().all(|w| {
+                w.value.starts_with('/')
+                    || w.value.starts_with("~/")
+                    || w.value.starts_with("$HOME")
+            }),
+            "npm" | "yarn" => sub == "cache",
+            "pip" | "pip3" => sub == "cache",
+            "apt-get" | "apt" | "apk" | "yum" | "dnf" | "microdnf" | "zypper" => true,
+            "set" | "true" | ":" | "echo" => cmd.redirects.is_empty(),
+            _ => false,
+        };
+        if !harmless {
+            return None;
+        }
+    }
+    (installs > 0).then_some(inputs)
+}
+
+/// The requirement and constraint files of a `pip install` (`-r f`, `--requirement=f`,
+/// `-c f`...), or `None` when one is a variable.
+fn pip_inputs(cmd: &Command) -> Option<Vec<String>> {
+    let args = cmd.args();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < args.len() {
+        let v = args[k].value.as_str();
+        let file = if matches!(v, "-r" | "--requirement" | "-c" | "--constraint") {
+            k += 1;
+            args.get(k).map(|w| w.value.as_str())
+        } else {
+            v.strip_prefix("--requirement=")
+                .or_else(|| v.strip_prefix("--constraint="))
+                .or_else(|| {
+                    v.strip_prefix("-r")
+                        .filter(|r| !r.is_empty() && !v.starts_with("--"))
+                })
+                .or_else(|| {
+                    v.strip_prefix("-c")
+                        .filter(|r| !r.is_empty() && !v.starts_with("--"))
+                })
+        };
+        if let Some(f) = file {
+            if f.is_empty() || f.contains('$') || f.contains("://") {
+                return None;
+            }
+            out.push(f.to_string());
+        }
+        k += 1;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Text of instruction `i` with the comment lines right above it, from [`block_start`] to
+/// the end of the instruction, ending with a line ending.
+pub fn block_text(model: &Model, i: usize, style: &Style) -> Option<(Span, String)> {
+    let ins = model.doc.instructions.get(i)?;
+    let span = Span::new(block_start(model, i), ins.span.end);
+    let mut text = span.slice(&model.doc.text).to_string();
+    if !text.ends_with('\n') {
+        text.push_str(style.newline);
+    }
+    Some((span, text))
+}
+
+/// The blank line right before `offset` (its span), if the line before it is blank.
+pub fn blank_line_before(model: &Model, offset: usize) -> Option<Span> {
+    model
+        .doc
+        .nodes
+        .iter()
+        .find(|n| n.span.end == offset && n.kind == NodeKind::Blank)
+        .map(|n| n.span)
 }
 
 #[cfg(test)]
@@ -547,6 +756,26 @@ mod tests {
     }
 
     #[test]
+    fn deletes_words_but_not_comments() {
+        let text =
+            "FROM x\nRUN apt-get install -y \\\n\t\tgnupg \\\n# why\n\t\tless \\\n\t; true\n";
+        let model = Model::parse(text);
+        let style = Style::of(&model);
+        let at = |w: &str| text.find(w).unwrap();
+        let less = Span::new(at("less"), at("less") + 4);
+        let edit = delete_word(&model, 1, at("gnupg") + 5, less, &style).unwrap();
+        assert_eq!(
+            apply(text, &[edit]).unwrap(),
+            "FROM x\nRUN apt-get install -y \\\n\t\tgnupg \\\n# why\n\t; true\n"
+        );
+        // On the last line: from the end of the word before, unless a comment is between.
+        let text = "FROM x\nRUN apt-get install -y gnupg \\\n# why\n  less\n";
+        let model = Model::parse(text);
+        let less = Span::new(text.find("less").unwrap(), text.find("less").unwrap() + 4);
+        assert!(delete_word(&model, 1, text.find("gnupg").unwrap() + 5, less, &style).is_none());
+    }
+
+    #[test]
     fn style_and_blocks() {
         let model = Model::parse("from x\n# hi\n# there\nrun a\n");
         let style = Style::of(&model);
@@ -556,5 +785,174 @@ mod tests {
         let model = Model::parse("FROM x\nRUN a");
         assert_eq!(after_instruction(&model, 1, &Style::of(&model)), (12, "\n"));
         assert_eq!(json_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
+}
+
+#[cfg(test)]
+mod corpus {
+    //! Every fix of the guide's rules over the corpus (tests/corpus): the fixed file parses,
+    //! the fixed findings go away, and no rule reports a code the file did not have.
+    //! `cargo test -p layerlens-core --lib g5_fix_corpus -- --nocapture` prints the counts.
+
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::fix::{apply_fixes, Applicability, Fix};
+    use crate::model::Model;
+    use crate::rules::{guide, lint, Config, Finding, LintOptions};
+
+    fn lint_all(text: &str) -> (Model, Vec<Finding>) {
+        let model = Model::parse(text);
+        let findings = lint(
+            &model,
+            &Config::default(),
+            None,
+            &LintOptions {
+                keep_off_by_default: true,
+            },
+        );
+        (model, findings)
+    }
+
+    fn ours(code: &str) -> bool {
+        guide::RULES.iter().any(|r| r.code == code)
+    }
+
+    fn corpus_files() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+        let mut out = Vec::new();
+        let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+        dirs.sort_by_key(|d| d.path());
+        for dir in dirs.into_iter().filter(|d| d.path().is_dir()) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+            entries.sort_by_key(|d| d.path());
+            for entry in entries {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    let name = format!(
+                        "{}/{}",
+                        dir.file_name().to_string_lossy(),
+                        entry.file_name().to_string_lossy()
+                    );
+                    out.push((name, text));
+                }
+            }
+        }
+        out
+    }
+
+    /// Applies the fixes of our findings (safe ones only, or all) and checks the invariants.
+    fn run(unsafe_too: bool) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut before: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut after: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut with_fix: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let (mut files, mut changed, mut applied) = (0, 0, 0);
+        for (name, text) in corpus_files() {
+            files += 1;
+            let (model, found) = lint_all(&text);
+            let broken_before = !model.doc.errors.is_empty() || !model.errors.is_empty();
+            let codes_before: BTreeSet<&str> = found.iter().map(|f| f.code).collect();
+            let mine: Vec<&Finding> = found.iter().filter(|f| ours(f.code)).collect();
+            let mut per_code_before: BTreeMap<&'static str, usize> = BTreeMap::new();
+            for f in &mine {
+                *per_code_before.entry(f.code).or_default() += 1;
+                *before.entry(f.code).or_default() += 1;
+                if f.fix.is_some() {
+                    *with_fix.entry(f.code).or_default() += 1;
+                }
+            }
+            let fixes: Vec<&Fix> = mine
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter(|f| unsafe_too || f.applicability == Applicability::Safe)
+                .collect();
+            let (mut fixed, n) = apply_fixes(&text, fixes);
+            applied += n;
+            // Then to a fixed point (fixes that clashed in one round apply in the next).
+            for _ in 0..3 {
+                let (_, again) = lint_all(&fixed);
+                let more: Vec<&Fix> = again
+                    .iter()
+                    .filter(|f| ours(f.code))
+                    .filter_map(|f| f.fix.as_ref())
+                    .filter(|f| unsafe_too || f.applicability == Applicability::Safe)
+                    .collect();
+                let (next, n) = apply_fixes(&fixed, more);
+                if n == 0 || next == fixed {
+                    break;
+                }
+                applied += n;
+                fixed = next;
+            }
+            if fixed != text {
+                changed += 1;
+                // G5_FIX_DUMP=dir writes each changed file there (for review with diff).
+                if let Ok(dir) = std::env::var("G5_FIX_DUMP") {
+                    let kind = if unsafe_too { "all" } else { "safe" };
+                    let path = std::path::Path::new(&dir).join(kind).join(&name);
+                    let _ = std::fs::create_dir_all(path.parent().unwrap());
+                    let _ = std::fs::write(path, &fixed);
+                }
+            }
+            // Every comment line survives.
+            let comments = |t: &str| {
+                let mut m: BTreeMap<String, usize> = BTreeMap::new();
+                for l in t.lines().filter(|l| l.trim_start().starts_with('#')) {
+                    *m.entry(l.trim().to_string()).or_default() += 1;
+                }
+                m
+            };
+            let kept = comments(&fixed);
+            for (line, n) in comments(&text) {
+                if kept.get(&line).copied().unwrap_or(0) < n {
+                    problems.push(format!("{name}: comment lost: {line}"));
+                }
+            }
+            let (model, found) = lint_all(&fixed);
+            if !broken_before && (!model.doc.errors.is_empty() || !model.errors.is_empty()) {
+                problems.push(format!(
+                    "{name}: fixed file does not parse: {:?}",
+                    model.errors
+                ));
+            }
+            let mut per_code_after: BTreeMap<&'static str, usize> = BTreeMap::new();
+            for f in found.iter().filter(|f| ours(f.code)) {
+                *per_code_after.entry(f.code).or_default() += 1;
+                *after.entry(f.code).or_default() += 1;
+            }
+            for (code, n) in &per_code_after {
+                if *n > per_code_before.get(code).copied().unwrap_or(0) {
+                    problems.push(format!("{name}: more {code} findings after fixing"));
+                }
+            }
+            let new: Vec<&str> = found
+                .iter()
+                .map(|f| f.code)
+                .filter(|c| !codes_before.contains(c))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !new.is_empty() {
+                problems.push(format!("{name}: new findings {new:?}"));
+            }
+        }
+        println!(
+            "{} fixes: {files} files, {changed} changed, {applied} fixes applied",
+            if unsafe_too { "safe+unsafe" } else { "safe" }
+        );
+        for (code, n) in &before {
+            println!(
+                "  {code}: {n} findings, {} with a fix, {} after",
+                with_fix.get(code).copied().unwrap_or(0),
+                after.get(code).copied().unwrap_or(0)
+            );
+        }
+        problems
+    }
+
+    #[test]
+    fn g5_fix_corpus() {
+        let mut problems = run(false);
+        problems.extend(run(true));
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -57,7 +57,7 @@ const RHEL_BASED: [&str; 6] = [
 
 /// How the final stage can get a user.
 enum UserPlan {
-    /// Switch to an existing user or id.
+    /// Switch to an existing user id.
     Existing(String),
     /// Create `app` with this command, then switch.
     Create(&'static str),
@@ -65,44 +65,18 @@ enum UserPlan {
 
 /// What the base is (Debian, Alpine...) as far as creating users goes.
 fn plan(context: &Context, image: Option<&ImageRef>, instructions: &[usize]) -> Option<UserPlan> {
-    // A user the file already creates (`useradd ... app`, `adduser -S app`).
+    // A user the file already creates with a known UID (`useradd -u 999 app`); by number,
+    // since orchestrators can only verify a numeric USER.
     for &i in instructions {
         let Some(run) = context.run(i) else { continue };
         for (cmd, _) in run.commands() {
             if (cmd.is("useradd") || cmd.is("adduser")) && !cmd.via_shell_c {
-                let name = cmd
-                    .positional_args_with(&[
-                        "-u",
-                        "--uid",
-                        "-g",
-                        "--gid",
-                        "-G",
-                        "--groups",
-                        "-d",
-                        "--home",
-                        "--home-dir",
-                        "-s",
-                        "--shell",
-                        "-c",
-                        "--comment",
-                        "-h",
-                        "-k",
-                        "-K",
-                        "--ingroup",
-                        "-e",
-                        "-f",
-                        "-p",
-                    ])
-                    .last()
-                    .map(|w| w.value.clone());
-                if let Some(name) = name.filter(|n| {
-                    !n.is_empty()
-                        && n.chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-                }) {
-                    return Some(UserPlan::Existing(name));
-                }
-                return None;
+                let uid = cmd
+                    .flag_value("-u")
+                    .or_else(|| cmd.flag_value("--uid"))
+                    .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_digit()))
+                    .filter(|u| !u.trim_start_matches('0').is_empty());
+                return uid.map(|u| UserPlan::Existing(u.to_string()));
             }
         }
     }
@@ -127,7 +101,8 @@ fn plan(context: &Context, image: Option<&ImageRef>, instructions: &[usize]) -> 
         return None;
     }
     if official && image.name == "node" {
-        return Some(UserPlan::Existing("node".to_string()));
+        // The node images' own `node` user.
+        return Some(UserPlan::Existing("1000".to_string()));
     }
     let alpine = (official
         && (image.name == "alpine" || image.name == "busybox" || tag.contains("alpine")))
@@ -175,7 +150,7 @@ fn user_fix(context: &Context, target: usize, plan: UserPlan) -> Option<Fix> {
     let user = style.keyword("USER");
     match plan {
         UserPlan::Existing(name) => Some(Fix::unsafe_(
-            format!("Run as `{name}`"),
+            format!("Run as user `{name}`"),
             vec![Edit::insert(at, format!("{prefix}{user} {name}{nl}"))],
         )),
         UserPlan::Create(command) => {
@@ -205,11 +180,11 @@ fn user_fix(context: &Context, target: usize, plan: UserPlan) -> Option<Fix> {
                 if clash {
                     continue;
                 }
-                let user_line = Edit::insert(at, format!("{prefix}{user} app{nl}"));
+                let user_line = Edit::insert(at, format!("{prefix}{user} 10001{nl}"));
                 return Some(Fix::unsafe_(
-                    "Create a user `app` and run as it",
+                    "Create a user `app` (UID 10001) and run as it",
                     match next {
-                        None => vec![Edit::insert(at, format!("{prefix}{run}{user} app{nl}"))],
+                        None => vec![Edit::insert(at, format!("{prefix}{run}{user} 10001{nl}"))],
                         Some(n) => vec![Edit::insert(block_start(model, n), run), user_line],
                     },
                 ));
@@ -241,11 +216,12 @@ pub static RULE: Rule = Rule {
         "Security Best Practices",
     )
     .with_fix_note(
-        "Switches the final stage to a non-root user after its last RUN, COPY or ADD: to a \
-         user the Dockerfile already creates, to `node` in the official node images, to \
-         65534 (nobody) on scratch and 65532 (nonroot) on distroless, or else creates one \
-         with the base's own tool (`useradd --no-log-init` on Debian, Ubuntu and RHEL-like \
-         bases, busybox `adduser -D` on Alpine) and adds `USER app`. Unsafe: the program \
+        "Switches the final stage to a non-root user, by number so orchestrators can verify \
+         it, after its last RUN, COPY or ADD: to a user the Dockerfile already creates with \
+         a UID, to 1000 (`node`) in the official node images, to 65534 (nobody) on scratch \
+         and 65532 (nonroot) on distroless, or else creates `app` with UID 10001 using the \
+         base's own tool (`useradd --no-log-init` on Debian, Ubuntu and RHEL-like bases, \
+         busybox `adduser -D` on Alpine) and adds `USER 10001`. Unsafe: the program \
          then runs without root, so it can no longer write to root-owned paths (often its \
          own WORKDIR), bind ports below 1024 on older engines, or install anything at start.",
     ),
@@ -288,7 +264,7 @@ fn check(context: &Context, report: &mut Report) {
     let label = context.model.stages[target].label();
     let hint = match root_of(context.model, target) {
         Root::Scratch => "add `USER 65534:65534` (nobody) before CMD; scratch has no user database, a numeric id works",
-        _ => "create a user (`RUN useradd --uid 10001 app`) and switch to it with `USER app`",
+        _ => "create a user (`RUN useradd --uid 10001 app`) and switch to it with `USER 10001`",
     };
     let image = match root_of(context.model, target) {
         Root::Image(image, _) => Some(image),
@@ -345,12 +321,12 @@ mod tests {
                 "LL1011",
                 "FROM python:3.13-slim\nCOPY . /app\n# start\nCMD [\"python\", \"app.py\"]\n"
             ),
-            "FROM python:3.13-slim\nCOPY . /app\nRUN useradd --no-log-init --create-home --uid 10001 app\nUSER app\n# start\nCMD [\"python\", \"app.py\"]\n"
+            "FROM python:3.13-slim\nCOPY . /app\nRUN useradd --no-log-init --create-home --uid 10001 app\nUSER 10001\n# start\nCMD [\"python\", \"app.py\"]\n"
         );
         // Lower-case keywords, CRLF, an Alpine base.
         assert_eq!(
             fixed("LL1011", "from alpine:3.20\r\nrun apk add --no-cache curl\r\ncopy app /app\r\ncmd [\"/app\"]\r\n"),
-            "from alpine:3.20\r\nrun apk add --no-cache curl\r\ncopy app /app\r\nrun adduser -D -u 10001 app\r\nuser app\r\ncmd [\"/app\"]\r\n"
+            "from alpine:3.20\r\nrun apk add --no-cache curl\r\ncopy app /app\r\nrun adduser -D -u 10001 app\r\nuser 10001\r\ncmd [\"/app\"]\r\n"
         );
         // After a one-command RUN, the new RUN goes where it has no RUN beside it.
         assert_eq!(
@@ -358,22 +334,22 @@ mod tests {
                 "LL1011",
                 "FROM debian:12\nCOPY a /a\n# build\nRUN make \\\n    all\nCMD [\"/a\"]"
             ),
-            "FROM debian:12\nRUN useradd --no-log-init --create-home --uid 10001 app\nCOPY a /a\n# build\nRUN make \\\n    all\nUSER app\nCMD [\"/a\"]"
+            "FROM debian:12\nRUN useradd --no-log-init --create-home --uid 10001 app\nCOPY a /a\n# build\nRUN make \\\n    all\nUSER 10001\nCMD [\"/a\"]"
         );
         // A user the file creates; node's own user; scratch; distroless.
         assert_eq!(
             fixed(
                 "LL1011",
-                "FROM debian:12\nRUN groupadd -r web && useradd -r -g web web\nCOPY . /srv\n"
+                "FROM debian:12\nRUN groupadd -r web && useradd -r -g web -u 999 web\nCOPY . /srv\n"
             ),
-            "FROM debian:12\nRUN groupadd -r web && useradd -r -g web web\nCOPY . /srv\nUSER web\n"
+            "FROM debian:12\nRUN groupadd -r web && useradd -r -g web -u 999 web\nCOPY . /srv\nUSER 999\n"
         );
         assert_eq!(
             fixed(
                 "LL1011",
                 "FROM node:22-alpine\nCOPY . .\nCMD [\"node\", \"s.js\"]\n"
             ),
-            "FROM node:22-alpine\nCOPY . .\nUSER node\nCMD [\"node\", \"s.js\"]\n"
+            "FROM node:22-alpine\nCOPY . .\nUSER 1000\nCMD [\"node\", \"s.js\"]\n"
         );
         assert_eq!(
             fixed("LL1011", "FROM golang:1.23 AS b\nRUN go build -o /x\nFROM scratch\nCOPY --from=b /x /x\nCMD [\"/x\"]\n"),
@@ -388,7 +364,7 @@ mod tests {
         );
         assert_eq!(
             fixed("LL1011", "FROM fedora:40\nRUN dnf install -y x && dnf clean all\n"),
-            "FROM fedora:40\nRUN dnf install -y x && dnf clean all\nRUN useradd --no-log-init --create-home --uid 10001 app\nUSER app\n"
+            "FROM fedora:40\nRUN dnf install -y x && dnf clean all\nRUN useradd --no-log-init --create-home --uid 10001 app\nUSER 10001\n"
         );
         // Unknown bases get no fix.
         for text in [

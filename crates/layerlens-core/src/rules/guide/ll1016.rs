@@ -1,13 +1,12 @@
 //! LL1016: `chown -R`/`chmod -R` over files an earlier COPY/ADD of the stage put there.
 
-use super::g5_fix_util::{delete_command, is_plain_list_element};
+use super::g5_fix_util::{delete_command, delete_word, is_plain_list_element, Style};
 use super::g5_util::{copy_like, is_whole_context, is_within, resolve, uses_buildkit, CopyLike};
 use crate::fix::{Edit, Fix};
 use crate::rules::{
     Category, Context, Docs, Origin, Report, Rule, RunAnalysis, ScriptPart, Severity,
 };
 use crate::shell::Command;
-use crate::text::Span;
 
 /// Commands that create users or groups.
 const USER_TOOLS: [&str; 4] = ["useradd", "adduser", "groupadd", "addgroup"];
@@ -166,10 +165,15 @@ fn fix_for(
             let span = part.span(model, &w.range);
             if w.value == "-R" || w.value == "--recursive" {
                 // The word and the space before it.
-                edits.push(Edit::delete(Span::new(
-                    span.start.saturating_sub(1),
-                    span.end,
-                )));
+                let at = cmd.words.iter().position(|x| std::ptr::eq(x, *w))?;
+                let before = cmd.words.get(at.checked_sub(1)?)?;
+                let prev_end = part
+                    .span(
+                        model,
+                        &(before.range.end.saturating_sub(1)..before.range.end),
+                    )
+                    .end;
+                edits.push(delete_word(model, i, prev_end, span, &Style::of(model))?);
             } else if w.value.contains('R') && !w.value.starts_with("--") {
                 edits.push(Edit::replace(span, w.value.replace('R', "")));
             }
