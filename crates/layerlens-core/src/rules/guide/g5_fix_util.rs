@@ -840,15 +840,16 @@ mod corpus {
     }
 
     /// Applies the fixes of our findings (safe ones only, or all) and checks the invariants.
-    fn run(unsafe_too: bool) -> Vec<String> {
+    fn run(unsafe_too: bool, inputs: &[(String, String)]) -> Vec<String> {
         let mut problems = Vec::new();
         let mut before: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut after: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut with_fix: BTreeMap<&'static str, usize> = BTreeMap::new();
         let (mut files, mut changed, mut applied) = (0, 0, 0);
-        for (name, text) in corpus_files() {
+        for (name, text) in inputs {
+            let (name, text) = (name.as_str(), text.as_str());
             files += 1;
-            let (model, found) = lint_all(&text);
+            let (model, found) = lint_all(text);
             let broken_before = !model.doc.errors.is_empty() || !model.errors.is_empty();
             let codes_before: BTreeSet<&str> = found.iter().map(|f| f.code).collect();
             let mine: Vec<&Finding> = found.iter().filter(|f| ours(f.code)).collect();
@@ -865,7 +866,7 @@ mod corpus {
                 .filter_map(|f| f.fix.as_ref())
                 .filter(|f| unsafe_too || f.applicability == Applicability::Safe)
                 .collect();
-            let (mut fixed, n) = apply_fixes(&text, fixes);
+            let (mut fixed, n) = apply_fixes(text, fixes);
             applied += n;
             // Then to a fixed point (fixes that clashed in one round apply in the next).
             for _ in 0..3 {
@@ -888,7 +889,7 @@ mod corpus {
                 // G5_FIX_DUMP=dir writes each changed file there (for review with diff).
                 if let Ok(dir) = std::env::var("G5_FIX_DUMP") {
                     let kind = if unsafe_too { "all" } else { "safe" };
-                    let path = std::path::Path::new(&dir).join(kind).join(&name);
+                    let path = std::path::Path::new(&dir).join(kind).join(name);
                     let _ = std::fs::create_dir_all(path.parent().unwrap());
                     let _ = std::fs::write(path, &fixed);
                 }
@@ -902,7 +903,7 @@ mod corpus {
                 m
             };
             let kept = comments(&fixed);
-            for (line, n) in comments(&text) {
+            for (line, n) in comments(text) {
                 if kept.get(&line).copied().unwrap_or(0) < n {
                     problems.push(format!("{name}: comment lost: {line}"));
                 }
@@ -951,8 +952,30 @@ mod corpus {
 
     #[test]
     fn g5_fix_corpus() {
-        let mut problems = run(false);
-        problems.extend(run(true));
+        let files = corpus_files();
+        let mut problems = run(false, &files);
+        problems.extend(run(true, &files));
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// The same invariants over every rule's documented examples and the guide's own
+    /// real-world Dockerfiles (small files where many rules meet).
+    #[test]
+    fn g5_fix_examples() {
+        use super::super::g5_util::test_support::{FASTAPI, GO, NEXTJS};
+        let mut inputs: Vec<(String, String)> = crate::rules::registry()
+            .flat_map(|r| {
+                [
+                    (format!("{} bad", r.code), r.docs.bad.to_string()),
+                    (format!("{} good", r.code), r.docs.good.to_string()),
+                ]
+            })
+            .collect();
+        for (name, text) in [("fastapi", FASTAPI), ("nextjs", NEXTJS), ("go", GO)] {
+            inputs.push((name.to_string(), text.to_string()));
+        }
+        let mut problems = run(false, &inputs);
+        problems.extend(run(true, &inputs));
         assert!(problems.is_empty(), "{problems:#?}");
     }
 }
