@@ -11,7 +11,7 @@ use crate::knowledge::{self, ImageTraits};
 use crate::model::{join_path, Base, Model};
 use crate::rules::{Context, RunAnalysis, ScriptPart};
 use crate::shell::{self, Command, Script, Word};
-use crate::syntax::Text;
+use crate::syntax::{Keyword, Text};
 use crate::text::Span;
 
 // ---------------------------------------------------------------------------------------
@@ -94,10 +94,43 @@ pub fn from_image_span(context: &Context, stage: usize) -> Span {
     }
 }
 
-/// Whether the file opts into BuildKit: a `# syntax=` directive or a `RUN --mount` anywhere.
+/// Whether the file opts into BuildKit: a `# syntax=` directive, or syntax only BuildKit
+/// understands anywhere (`RUN --mount`, heredocs, `COPY --link`...; see [`buildkit_feature`]).
+/// Adding the directive (LL1019's fix) therefore never changes the answer.
 pub fn uses_buildkit(context: &Context) -> bool {
     context.model.doc.directives.syntax.is_some()
-        || (0..context.len()).any(|i| !context.mounts(i).is_empty())
+        || (0..context.len()).any(|i| buildkit_feature(context, i).is_some())
+}
+
+/// The first BuildKit-only flag or heredoc of instruction `i` (looking through ONBUILD):
+/// its span and a description (`` `--mount` ``, `a heredoc`).
+pub fn buildkit_feature(context: &Context, i: usize) -> Option<(Span, String)> {
+    let instruction = context.instruction(i);
+    let command = instruction.effective_command();
+    let flags: &[&str] = match command.keyword {
+        Keyword::Run => &["mount", "network", "security", "device"],
+        Keyword::Copy => &["link", "chmod", "parents", "exclude"],
+        Keyword::Add => &[
+            "link",
+            "chmod",
+            "checksum",
+            "keep-git-dir",
+            "exclude",
+            "unpack",
+        ],
+        _ => return None,
+    };
+    command
+        .flags
+        .iter()
+        .find(|f| flags.contains(&f.name()))
+        .map(|f| (f.text.span, format!("`--{}`", f.name())))
+        .or_else(|| {
+            instruction
+                .heredocs
+                .first()
+                .map(|h| (h.word, "a heredoc".to_string()))
+        })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -789,6 +822,30 @@ pub mod test_support {
         .into_iter()
         .filter(|f| f.code == code)
         .collect()
+    }
+
+    /// `text` with every fix of `code`'s findings applied (panics if the result does not
+    /// parse cleanly).
+    pub fn fixed(code: &str, text: &str) -> String {
+        fixed_with(code, text, &Config::default(), None)
+    }
+
+    pub fn fixed_with(code: &str, text: &str, config: &Config, ignore: Option<&str>) -> String {
+        let found = findings_with(code, text, config, ignore);
+        let fixes: Vec<&crate::fix::Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+        let (out, _) = crate::fix::apply_fixes(text, fixes);
+        let model = Model::parse(&out);
+        assert!(
+            model.doc.errors.is_empty() && model.errors.is_empty(),
+            "fixed text does not parse: {:?}\n{out}",
+            model.errors
+        );
+        out
+    }
+
+    /// Whether some finding of `code` on `text` carries a fix.
+    pub fn has_fix(code: &str, text: &str) -> bool {
+        findings(code, text).iter().any(|f| f.fix.is_some())
     }
 
     /// The source text each finding of `code` points at.
