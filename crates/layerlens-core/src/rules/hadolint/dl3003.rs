@@ -1,7 +1,7 @@
 //! DL3003: `cd` inside RUN instead of WORKDIR.
 
-use super::g1_util::{delete_with_operator, keyword_in_style, line_break};
-use crate::fix::{Edit, Fix};
+use super::g1_util::{delete_with_operator, line_before};
+use crate::fix::Fix;
 use crate::rules::{
     Category, Context, Docs, Fixability, Origin, Report, Rule, RunAnalysis, ScriptPart, Severity,
 };
@@ -102,19 +102,7 @@ fn workdir_instead(
         return None;
     }
     let delete = delete_with_operator(context, i, part, cd)?;
-    let instruction = context.instruction(i);
-    let keyword = &instruction.command.keyword_text;
-    let source = context.model.doc.text.as_str();
-    let indent = source.get(instruction.span.start..keyword.span.start)?;
-    if !indent.chars().all(|c| c == ' ' || c == '\t') {
-        return None;
-    }
-    let workdir = keyword_in_style(&keyword.value, "WORKDIR");
-    let newline = line_break(context);
-    let insert = Edit::insert(
-        keyword.span.start,
-        format!("{workdir} {}{newline}{indent}", dir.value),
-    );
+    let insert = line_before(context, i, &format!("WORKDIR {}", dir.value))?;
     Some(Fix::unsafe_(
         format!("Move `cd {}` into a WORKDIR", dir.value),
         vec![insert, delete],

@@ -175,6 +175,9 @@ fn replace_word(
 fn check(context: &Context, report: &mut Report) {
     for i in 0..context.len() {
         let Some(run) = context.run(i) else { continue };
+        if run.commands_named("apt").next().is_none() {
+            continue;
+        }
         let commands: Vec<(&Command, &ScriptPart)> = run.commands().collect();
         let cache_mounted = has_cache_mount(context.mounts(i), "/var/cache/apt");
         for (at, &(command, part)) in commands.iter().enumerate() {

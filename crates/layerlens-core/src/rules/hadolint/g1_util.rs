@@ -457,6 +457,60 @@ pub fn delete_with_operator(
     Some(Edit::delete(span))
 }
 
+/// An edit that adds the instruction line `line` (keyword in upper case, e.g.
+/// `WORKDIR /src`) right before instruction `i`, on a line of its own with the same
+/// indentation, its keyword in the casing of instruction `i`'s.
+pub fn line_before(context: &Context, i: usize, line: &str) -> Option<Edit> {
+    let instruction = context.instruction(i);
+    let keyword = &instruction.command.keyword_text;
+    let source = context.model.doc.text.as_str();
+    let indent = source.get(instruction.span.start..keyword.span.start)?;
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let text = styled_line(&keyword.value, line);
+    let newline = line_break(context);
+    Some(Edit::insert(
+        keyword.span.start,
+        format!("{text}{newline}{indent}"),
+    ))
+}
+
+/// An edit that adds the instruction line `line` right after instruction `i` (after its
+/// heredoc bodies), with the same indentation and keyword casing.
+pub fn line_after(context: &Context, i: usize, line: &str) -> Option<Edit> {
+    let instruction = context.instruction(i);
+    let keyword = &instruction.command.keyword_text;
+    let source = context.model.doc.text.as_str();
+    let indent = source.get(instruction.span.start..keyword.span.start)?;
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let text = styled_line(&keyword.value, line);
+    let newline = line_break(context);
+    let end = instruction.span.end;
+    let ends_line = source.get(..end)?.ends_with('\n');
+    Some(Edit::insert(
+        end,
+        if ends_line {
+            format!("{indent}{text}{newline}")
+        } else {
+            format!("{newline}{indent}{text}")
+        },
+    ))
+}
+
+/// `line` with its first word (an upper-case keyword) in the casing of `written`.
+fn styled_line(written: &str, line: &str) -> String {
+    let (keyword, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let keyword = keyword_in_style(written, keyword);
+    if rest.is_empty() {
+        keyword
+    } else {
+        format!("{keyword} {rest}")
+    }
+}
+
 /// For every instruction: whether some instruction for which `matches` holds runs later on
 /// top of its files: further down its stage, or in a stage built `FROM` that stage
 /// (directly or through other stages). Linear in the number of instructions.
@@ -736,6 +790,76 @@ mod corpus_fixes {
         assert!(texts.len() > 400, "corpus not found");
         let problems = check_texts("corpus", &texts);
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// Layout variants of a Dockerfile: as written, with CRLF line ends, with lower-case
+    /// keywords, indented, and with the backtick escape character.
+    fn variants(text: &str) -> Vec<String> {
+        const KEYWORDS: [&str; 12] = [
+            "FROM",
+            "RUN",
+            "COPY",
+            "ADD",
+            "WORKDIR",
+            "USER",
+            "CMD",
+            "ENTRYPOINT",
+            "HEALTHCHECK",
+            "ONBUILD",
+            "EXPOSE",
+            "ARG",
+        ];
+        let lower: String = text
+            .split_inclusive('\n')
+            .map(|line| match line.split_once(' ') {
+                Some((k, rest)) if KEYWORDS.contains(&k) => format!("{} {rest}", k.to_lowercase()),
+                _ => line.to_string(),
+            })
+            .collect();
+        let indented: String = text
+            .split_inclusive('\n')
+            .map(|line| match line.split_once(' ') {
+                Some((k, _)) if KEYWORDS.contains(&k) => format!("  {line}"),
+                _ => line.to_string(),
+            })
+            .collect();
+        vec![
+            text.to_string(),
+            text.replace('\n', "\r\n"),
+            lower,
+            indented,
+            format!("# escape=`\n{}", text.replace("\\\n", "`\n")),
+        ]
+    }
+
+    /// Every fixable rule's `bad` example, in every layout variant: the fixes apply, the
+    /// file still parses, the rule falls silent and nothing else starts firing.
+    #[test]
+    fn fixes_over_layout_variants_of_the_bad_examples() {
+        let mut texts = Vec::new();
+        for rule in crate::rules::registry() {
+            if !CODES.contains(&rule.code) || rule.fix == crate::rules::Fixability::None {
+                continue;
+            }
+            for (n, text) in variants(rule.docs.bad).into_iter().enumerate() {
+                let (_, found) = findings(&text);
+                let fixable = found.iter().any(|f| f.code == rule.code && f.fix.is_some());
+                assert!(fixable, "{} variant {n} gets no fix:\n{text}", rule.code);
+                texts.push((format!("{} variant {n}", rule.code), text));
+            }
+        }
+        let problems = check_texts("layout variants", &texts);
+        assert!(problems.is_empty(), "{problems:#?}");
+        for (name, text) in &texts {
+            let mut problems = Vec::new();
+            let (fixed, _) = fix_file(name, text, true, &mut problems);
+            let code = name.split(' ').next().unwrap_or("");
+            let (_, after) = findings(&fixed);
+            assert!(
+                after.iter().all(|f| f.code != code),
+                "{name}: {code} still fires after its fixes:\n{fixed}"
+            );
+        }
     }
 
     /// hadolint's own test Dockerfiles (for every rule) are small and full of the patterns
