@@ -669,22 +669,30 @@ mod corpus_fixes {
         model.doc.errors.is_empty() && model.errors.is_empty()
     }
 
-    /// Applies the fixes of `CODES` (of the given classes) to `text` until none is left
-    /// (at most a few passes) and checks the invariants; returns the fixed text and how
-    /// many fixes were applied.
+    /// What a file looks like after fixing: its text, how many fixes were applied, and the
+    /// per-code counts of all findings afterwards.
+    struct Fixed {
+        text: String,
+        applied: usize,
+        after: BTreeMap<&'static str, usize>,
+    }
+
+    /// Applies the fixes of `CODES` (of the given classes) until none is left (at most a
+    /// few passes), starting from the file's findings `before`, and records broken
+    /// invariants: the file must still parse, and no rule may report more than before.
     fn fix_file(
         name: &str,
         text: &str,
+        before: &[Finding],
+        parsed: bool,
         unsafe_too: bool,
         problems: &mut Vec<String>,
-    ) -> (String, usize) {
-        let (model, before) = findings(text);
-        let parsed = parses(&model);
-        let counts_before = per_code(&before);
+    ) -> Fixed {
+        let counts_before = per_code(before);
         let mut current = text.to_string();
+        let mut found: Vec<Finding> = before.to_vec();
         let mut applied = 0;
         for _ in 0..4 {
-            let (_, found) = findings(&current);
             let fixes: Vec<_> = found
                 .iter()
                 .filter(|f| CODES.contains(&f.code))
@@ -697,34 +705,44 @@ mod corpus_fixes {
             }
             applied += n;
             current = next;
+            let (model, again) = findings(&current);
+            if parsed && !parses(&model) {
+                problems.push(format!(
+                    "{name}: no longer parses: {:?} {:?}",
+                    model.doc.errors, model.errors
+                ));
+            }
+            found = again;
         }
-        if applied == 0 {
-            return (current, 0);
-        }
-        let (model, after) = findings(&current);
-        if parsed && !parses(&model) {
-            problems.push(format!(
-                "{name}: no longer parses: {:?} {:?}",
-                model.doc.errors, model.errors
-            ));
-        }
-        for (code, n) in per_code(&after) {
+        let after = per_code(&found);
+        for (code, n) in &after {
             let was = counts_before.get(code).copied().unwrap_or(0);
-            if n > was {
+            if *n > was {
                 problems.push(format!("{name}: {code} went from {was} to {n} findings"));
             }
         }
-        (current, applied)
+        Fixed {
+            text: current,
+            applied,
+            after,
+        }
     }
 
     /// Applies the fixes to every text (safe ones, then safe and unsafe ones), prints what
-    /// changed and returns the broken invariants.
-    fn check_texts(label: &str, texts: &[(String, String)]) -> Vec<String> {
+    /// changed and returns the broken invariants (and the fixed texts, safe+unsafe).
+    fn check_texts(label: &str, texts: &[(String, String)]) -> (Vec<String>, Vec<String>) {
         let mut problems = Vec::new();
+        let linted: Vec<(bool, Vec<Finding>)> = texts
+            .iter()
+            .map(|(_, text)| {
+                let (model, found) = findings(text);
+                (parses(&model), found)
+            })
+            .collect();
         // How many findings of each rule carry a fix, and of which class.
         let mut offered: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-        for (_, text) in texts {
-            for f in findings(text).1.iter().filter(|f| CODES.contains(&f.code)) {
+        for (_, found) in &linted {
+            for f in found.iter().filter(|f| CODES.contains(&f.code)) {
                 let slot = offered.entry(f.code).or_default();
                 slot[0] += 1;
                 match f.fix.as_ref().map(|x| x.applicability) {
@@ -740,21 +758,21 @@ mod corpus_fixes {
                 println!("  {code}: {all} findings, {safe} with a safe fix, {unsafe_} with an unsafe fix");
             }
         }
+        let mut fixed_texts = Vec::new();
         for unsafe_too in [false, true] {
             let (mut changed, mut applied) = (0, 0);
             let (mut mine_before, mut mine_after) = (0, 0);
             let mut per_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-            for (name, text) in texts {
-                let (fixed, n) = fix_file(name, text, unsafe_too, &mut problems);
-                let count = |t: &str| {
-                    let (_, found) = findings(t);
-                    per_code(&found)
+            for ((name, text), (parsed, before)) in texts.iter().zip(&linted) {
+                let fixed = fix_file(name, text, before, *parsed, unsafe_too, &mut problems);
+                let mine = |counts: BTreeMap<&'static str, usize>| {
+                    counts
                         .into_iter()
                         .filter(|(c, _)| CODES.contains(c))
                         .collect::<BTreeMap<_, _>>()
                 };
-                let b = count(text);
-                let a = if n > 0 { count(&fixed) } else { b.clone() };
+                let b = mine(per_code(before));
+                let a = mine(fixed.after);
                 for (code, k) in &b {
                     let entry = per_rule.entry(code).or_default();
                     entry.0 += k;
@@ -762,9 +780,12 @@ mod corpus_fixes {
                 }
                 mine_before += b.values().sum::<usize>();
                 mine_after += a.values().sum::<usize>();
-                if n > 0 {
+                if fixed.applied > 0 {
                     changed += 1;
-                    applied += n;
+                    applied += fixed.applied;
+                }
+                if unsafe_too {
+                    fixed_texts.push(fixed.text);
                 }
             }
             println!(
@@ -778,7 +799,7 @@ mod corpus_fixes {
                 }
             }
         }
-        problems
+        (problems, fixed_texts)
     }
 
     #[test]
@@ -788,7 +809,7 @@ mod corpus_fixes {
             .filter_map(|f| Some((f.display().to_string(), std::fs::read_to_string(f).ok()?)))
             .collect();
         assert!(texts.len() > 400, "corpus not found");
-        let problems = check_texts("corpus", &texts);
+        let (problems, _) = check_texts("corpus", &texts);
         assert!(problems.is_empty(), "{problems:#?}");
     }
 
@@ -848,13 +869,11 @@ mod corpus_fixes {
                 texts.push((format!("{} variant {n}", rule.code), text));
             }
         }
-        let problems = check_texts("layout variants", &texts);
+        let (problems, fixed) = check_texts("layout variants", &texts);
         assert!(problems.is_empty(), "{problems:#?}");
-        for (name, text) in &texts {
-            let mut problems = Vec::new();
-            let (fixed, _) = fix_file(name, text, true, &mut problems);
+        for ((name, _), fixed) in texts.iter().zip(&fixed) {
             let code = name.split(' ').next().unwrap_or("");
-            let (_, after) = findings(&fixed);
+            let (_, after) = findings(fixed);
             assert!(
                 after.iter().all(|f| f.code != code),
                 "{name}: {code} still fires after its fixes:\n{fixed}"
@@ -879,7 +898,7 @@ mod corpus_fixes {
                 ))
             })
             .collect();
-        let problems = check_texts("hadolint cases", &texts);
+        let (problems, _) = check_texts("hadolint cases", &texts);
         assert!(problems.is_empty(), "{problems:#?}");
     }
 }
