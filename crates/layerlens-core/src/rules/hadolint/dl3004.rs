@@ -172,6 +172,11 @@ mod tests {
             ),
             "from debian:12\nuser 1000\n  user 0\n  run <<EOF\nmake install\nEOF\n  user 1000"
         );
+        // CRLF, the last line without a break.
+        assert_eq!(
+            fixed("DL3004", "FROM debian:12\r\nUSER 1000\r\nRUN sudo ls"),
+            "FROM debian:12\r\nUSER 1000\r\nUSER 0\r\nRUN ls\r\nUSER 1000"
+        );
         // Already root: only the sudo goes.
         assert_eq!(
             fixed(

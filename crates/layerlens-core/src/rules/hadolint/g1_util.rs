@@ -1,5 +1,7 @@
 //! Helpers shared by the g1 rules (DL1001–DL3016): apt subcommands, variable expansion that
-//! only trusts fully known values, and which stages end up in an image.
+//! only trusts fully known values, and which stages end up in an image. Also the helpers
+//! for the fixes of DL1001–DL3038 (word positions, flag insertion, appending a step to a
+//! RUN in its own layout, new instruction lines), and the corpus tests of those fixes.
 
 use crate::fix::Edit;
 use crate::instructions::{CommandLine, Typed};
@@ -245,9 +247,23 @@ pub fn keyword_in_style(written: &str, keyword: &str) -> String {
     }
 }
 
-/// The line break the file uses (`\r\n` or `\n`).
-pub fn line_break(context: &Context) -> &'static str {
-    if context.model.doc.text.contains("\r\n") {
+/// The line break instruction `i` uses (`\r\n` or `\n`).
+pub fn line_break(context: &Context, i: usize) -> &'static str {
+    let source = context.model.doc.text.as_str();
+    let first = context
+        .instruction(i)
+        .pieces
+        .first()
+        .map_or("", |p| p.span.slice(source));
+    // A last line without a break (only one per file): the file's first break decides.
+    let crlf = if first.ends_with('\n') {
+        first.ends_with("\r\n")
+    } else {
+        source
+            .find('\n')
+            .is_some_and(|n| source[..n].ends_with('\r'))
+    };
+    if crlf {
         "\r\n"
     } else {
         "\n"
@@ -345,7 +361,7 @@ fn append_to_line(context: &Context, i: usize, part: &ScriptPart, step: &str) ->
         return Some(Edit::insert(at, format!(" && {step}")));
     }
     let escape = context.model.doc.directives.escape;
-    let newline = line_break(context);
+    let newline = line_break(context, i);
     let content = |n: usize| -> &str {
         lines
             .get(n)
@@ -469,7 +485,7 @@ pub fn line_before(context: &Context, i: usize, line: &str) -> Option<Edit> {
         return None;
     }
     let text = styled_line(&keyword.value, line);
-    let newline = line_break(context);
+    let newline = line_break(context, i);
     Some(Edit::insert(
         keyword.span.start,
         format!("{text}{newline}{indent}"),
@@ -487,7 +503,7 @@ pub fn line_after(context: &Context, i: usize, line: &str) -> Option<Edit> {
         return None;
     }
     let text = styled_line(&keyword.value, line);
-    let newline = line_break(context);
+    let newline = line_break(context, i);
     let end = instruction.span.end;
     let ends_line = source.get(..end)?.ends_with('\n');
     Some(Edit::insert(
