@@ -10,7 +10,10 @@ mod editor;
 mod example;
 mod header;
 mod highlight;
+mod layers;
 mod outline;
+mod rule_docs;
+mod stage_graph;
 mod state;
 mod view;
 
