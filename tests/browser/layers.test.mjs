@@ -366,3 +366,29 @@ test('layers and stages in light, dark and narrow screens (screenshots)', async 
   await narrow.close();
   assert.deepEqual(h.errors, []);
 });
+
+test('apt lists removed in a separate RUN are wasted; removed in the same RUN they are not', async () => {
+  const p = await h.open();
+  await openTab(p, 'layers');
+  // The guide's anti-pattern "Installing and Removing in Separate Layers".
+  await p.fill(
+    '[data-testid="editor"]',
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n',
+  );
+  await ready(p);
+  const note = p.locator('[data-testid="layer"][data-line="3"] [data-testid="layer-waste"]');
+  assert.match(await note.innerText(), /^Wastes .*deletes .* from line 2/);
+  assert.notEqual(await p.innerText('[data-testid="total-wasted"]'), '0 B');
+  assert.equal(await p.locator('[data-testid="waste-item"]').count(), 1);
+
+  await p.fill(
+    '[data-testid="editor"]',
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+  );
+  await ready(p);
+  assert.equal(await p.locator('[data-testid="layer-waste"]').count(), 0);
+  assert.equal(await p.locator('[data-testid="waste-item"]').count(), 0);
+  assert.equal(await p.innerText('[data-testid="total-wasted"]'), '0 B');
+  await p.close();
+  assert.deepEqual(h.errors, []);
+});

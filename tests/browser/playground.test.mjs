@@ -176,6 +176,28 @@ test('typing a broken instruction shows a diagnostic on its line, explained as a
   assert.deepEqual(h.errors, []);
 });
 
+test('the tabs work from the keyboard', async () => {
+  const p = await h.open();
+  await p.focus('[data-testid="tab-problems"]');
+  const selected = () =>
+    p.$$eval('[role="tab"]', (els) => els.filter((el) => el.getAttribute('aria-selected') === 'true').map((el) => el.id));
+  await p.keyboard.press('ArrowRight');
+  assert.deepEqual(await selected(), ['tab-layers']);
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'tab-layers');
+  assert.ok(await p.isVisible('[data-testid="layers"]'));
+  await p.keyboard.press('End');
+  assert.deepEqual(await selected(), ['tab-stages']);
+  await p.keyboard.press('ArrowRight');
+  assert.deepEqual(await selected(), ['tab-problems']);
+  // Only the selected tab is a tab stop.
+  assert.deepEqual(
+    await p.$$eval('[role="tab"]', (els) => els.map((el) => el.tabIndex)),
+    [0, -1, -1],
+  );
+  await p.close();
+  assert.deepEqual(h.errors, []);
+});
+
 test('the example picker loads the guide examples at once', async () => {
   const p = await h.open();
   for (const [key, first] of [

@@ -12,6 +12,7 @@ use layerlens_core::rules::Config;
 use yew::prelude::*;
 
 use crate::diagnostics::Diagnostics;
+use crate::dom::focus_by_id;
 use crate::editor::Editor;
 use crate::example::{self, BAD_PYTHON};
 use crate::header::Header;
@@ -66,6 +67,15 @@ fn run(inputs: &Inputs) -> Analysis {
     analyze_with(&inputs.source, &options)
 }
 
+/// The id part of a tab (`tab-layers`, `data-tab="layers"`).
+fn tab_key(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Problems => "problems",
+        Tab::Layers => "layers",
+        Tab::Stages => "stages",
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(BAD_PYTHON));
@@ -118,12 +128,36 @@ pub fn app() -> Html {
         html! {
             <button type="button" role="tab" id={format!("tab-{id}")}
                     class={classes!("tab", active.then_some("is-active"))}
+                    tabindex={if active { "0" } else { "-1" }}
                     aria-selected={active.to_string()} aria-controls="tab-panel"
                     data-testid={format!("tab-{id}")} {onclick}>
                 <span class="tab-label">{ label }</span>
                 { badge }
             </button>
         }
+    };
+    // Arrow keys move between the tabs (one tab stop for the whole list).
+    let on_tab_key = {
+        let dispatch = dispatch.clone();
+        let current = state.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match e.key().as_str() {
+                "ArrowRight" | "ArrowLeft" | "Home" | "End" => {
+                    let order = [Tab::Problems, Tab::Layers, Tab::Stages];
+                    let i = order.iter().position(|t| *t == current).unwrap_or(0);
+                    match e.key().as_str() {
+                        "ArrowRight" => order[(i + 1) % order.len()],
+                        "ArrowLeft" => order[(i + order.len() - 1) % order.len()],
+                        "Home" => order[0],
+                        _ => order[order.len() - 1],
+                    }
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.emit(Action::SetTab(next));
+            focus_by_id(&format!("tab-{}", tab_key(next)));
+        })
     };
     let count = analysis.diagnostics.len();
     let problems_badge = html! {
@@ -162,11 +196,7 @@ pub fn app() -> Html {
             </div>
         },
     };
-    let tab_id = match state.tab {
-        Tab::Problems => "problems",
-        Tab::Layers => "layers",
-        Tab::Stages => "stages",
-    };
+    let tab_id = tab_key(state.tab);
 
     html! {
         <div class="app" data-testid="app" data-state={if pending { "pending" } else { "ready" }}>
@@ -183,7 +213,8 @@ pub fn app() -> Html {
                     analyzed={Rc::clone(&state.analyzed)}
                 />
                 <aside class="panel insights" aria-label="Analysis">
-                    <div class="tabs" role="tablist" aria-label="What the analysis found">
+                    <div class="tabs" role="tablist" aria-label="What the analysis found"
+                         onkeydown={on_tab_key}>
                         { tab_button(Tab::Problems, "Problems", "problems", problems_badge) }
                         { tab_button(Tab::Layers, "Layers", "layers", size_badge) }
                         { tab_button(Tab::Stages, "Stages", "stages", stages_badge) }

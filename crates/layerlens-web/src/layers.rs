@@ -8,12 +8,12 @@ use std::rc::Rc;
 use layerlens_core::analysis::Analysis;
 use layerlens_core::layers::{
     human, parse_size, Confidence, InstructionLayer, LayerReport, PresetKind, SizeRange,
-    StageLayers,
+    StageLayers, WasteItem, WasteKind,
 };
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::dom::focus_by_id;
 use crate::rule_docs::rich;
 use crate::state::{Action, ContextField, ContextInputs, Lines, Scenario};
 use crate::view::{
@@ -183,6 +183,12 @@ pub fn layers(props: &LayersProps) -> Html {
         };
         let unknown = x.creates_layer && !x.size_bytes.is_known();
         let args = without_keyword(&x.text, &x.instruction);
+        // Waste this step causes (files of an earlier layer deleted, rewritten, copied up).
+        let wastes: Vec<&WasteItem> = report
+            .waste
+            .iter()
+            .filter(|w| w.caused_by == x.index)
+            .collect();
 
         html! {
             <li class={classes!(
@@ -231,6 +237,7 @@ pub fn layers(props: &LayersProps) -> Html {
                         </p>
                     }
                 }
+                { for wastes.iter().map(|w| waste_note(w, report)) }
                 if is_open {
                     { detail(x, reason.as_deref()) }
                 }
@@ -327,6 +334,23 @@ pub fn layers(props: &LayersProps) -> Html {
             </p>
             { for report.notes.iter().map(|n| html! { <p class="fineprint">{ rich(n) }</p> }) }
         </div>
+    }
+}
+
+/// Under the step that causes it: what it wastes and why the bytes stay.
+fn waste_note(w: &WasteItem, report: &LayerReport) -> Html {
+    let line = report.instructions.get(w.created_by).map_or(0, |x| x.line);
+    let size = size_label(w.wasted_bytes);
+    let (verb, tail) = match w.kind {
+        WasteKind::DeletedLater => ("deletes", "they stay in that layer, hidden"),
+        WasteKind::Rewritten => ("writes again", "stored twice"),
+        WasteKind::CopiedUp => ("copies up", "stored twice (chown/chmod -R)"),
+    };
+    html! {
+        <p class="waste-note" data-testid="layer-waste">
+            <strong>{ format!("Wastes {size}: ") }</strong>
+            { format!("{verb} {} from line {line} — {tail}", w.what) }
+        </p>
     }
 }
 
@@ -433,19 +457,6 @@ fn waste(analysis: &Analysis, dispatch: &Callback<Action>) -> Html {
                 </ul>
             }
         </section>
-    }
-}
-
-/// Scrolls to a field and focuses it.
-fn focus_by_id(id: &str) {
-    let field = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id));
-    if let Some(field) = field {
-        field.scroll_into_view();
-        if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
-            let _ = field.focus();
-        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod app;
 mod diagnostics;
+mod dom;
 mod editor;
 mod example;
 mod header;
