@@ -6,8 +6,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use layerlens_core::analysis::{analyze_with, Analysis, Located, Options};
 use layerlens_core::dockerignore::Dockerignore;
-use layerlens_core::layers::{parse_size, preset_changes, Change, LayerOptions};
-use layerlens_core::model::Model;
+use layerlens_core::layers::{parse_size, Change};
 use layerlens_core::rules::Config;
 use yew::prelude::*;
 
@@ -35,25 +34,15 @@ struct Inputs {
     target: Option<String>,
 }
 
-/// The one analysis per change. A preset is resolved for the current text first (the
-/// core's `preset_changes` over a parsed model), then the whole file is analysed once with
-/// those changes.
+/// The one analysis per change (a preset is resolved by the core for the current text).
 fn run(inputs: &Inputs) -> Analysis {
     let ctx = &*inputs.context;
     let dockerignore =
         (!ctx.dockerignore.trim().is_empty()).then(|| Dockerignore::parse(&ctx.dockerignore));
-    let changes: Vec<Change> = match inputs.scenario {
-        Scenario::Nothing => Vec::new(),
-        Scenario::Paths => typed_changes(&ctx.paths),
-        Scenario::Preset(kind) => preset_changes(
-            &Model::parse(&inputs.source),
-            &LayerOptions {
-                target: inputs.target.clone(),
-                dockerignore: dockerignore.clone(),
-                ..LayerOptions::default()
-            },
-            kind,
-        ),
+    let (changes, preset): (Vec<Change>, _) = match inputs.scenario {
+        Scenario::Nothing => (Vec::new(), None),
+        Scenario::Paths => (typed_changes(&ctx.paths), None),
+        Scenario::Preset(kind) => (Vec::new(), Some(kind)),
     };
     let options = Options {
         config: Config {
@@ -63,6 +52,7 @@ fn run(inputs: &Inputs) -> Analysis {
         dockerignore,
         context_size: parse_size(&ctx.context_size),
         changes,
+        preset,
     };
     analyze_with(&inputs.source, &options)
 }

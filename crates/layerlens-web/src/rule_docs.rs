@@ -90,33 +90,9 @@ fn rule_docs(rule: &Rule) -> Html {
     }
 }
 
-/// What a parse error means and the usual cause, keyed on BuildKit's message.
+/// What a parse error means and the usual cause (the core's explanation).
 pub fn parse_error_hint(message: &str) -> &'static str {
-    let m = message.to_ascii_lowercase();
-    if m.contains("unknown instruction") {
-        "A line that does not start with an instruction keyword is usually the rest of a \
-         RUN whose line continuation broke: the backslash must be the last character of the \
-         line. A comment after it (`build-essential \\ # 150MB`) ends the instruction, and the \
-         next line is read as a new one."
-    } else if m.contains("no build stage") {
-        "Only ARG may come before the first FROM: every other instruction needs a stage to \
-         run in. Add a FROM above it, or move it below the first FROM."
-    } else if m.contains("json") {
-        "Exec form (`[\"cmd\", \"arg\"]`) is a JSON array of strings: every element needs \
-         double quotes, and numbers or nested arrays are not allowed."
-    } else if m.contains("modifier") || m.contains("blank") || m.contains("variable") {
-        "A `${...}` expansion uses a form BuildKit does not support, or expands to nothing \
-         where a value is required. Dockerfiles support `${VAR}`, `${VAR:-default}` and \
-         `${VAR:+alt}` (and a few more with the newest syntax)."
-    } else if m.contains("argument") {
-        "The instruction has the wrong number of arguments for its syntax; check the \
-         instruction's reference for the forms it accepts."
-    } else if m.contains("directive") || m.contains("escape") {
-        "Parser directives (`# syntax=`, `# escape=`, `# check=`) must come first in the \
-         file, each at most once, with valid values."
-    } else {
-        "The text is not valid Dockerfile syntax as BuildKit reads it."
-    }
+    layerlens_core::analysis::syntax_error_hint(message)
 }
 
 fn parse_error_docs(message: &str) -> Html {
