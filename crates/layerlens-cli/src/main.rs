@@ -37,6 +37,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
@@ -45,5 +46,15 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Layers(args) => commands::layers::run(&args),
+    }
+}
+
+/// Like other Unix tools, stop quietly when the reader of our output goes away
+/// (`layerlens rules | head`) instead of failing to print. Rust ignores SIGPIPE by default.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to the default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
