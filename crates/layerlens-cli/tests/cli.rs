@@ -257,8 +257,13 @@ fn rules_and_explain() {
 fn a_closed_pipe_ends_output_quietly() {
     use std::io::Read;
     use std::process::Stdio;
+    // Far more output than a pipe buffers, so the writer is still writing when we hang up.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("FROM alpine:3.22\n{}", "RUN cd /tmp\n".repeat(5000));
+    write(dir.path(), "Dockerfile", text.as_bytes());
     let mut child = Command::new(env!("CARGO_BIN_EXE_layerlens"))
-        .arg("rules")
+        .args(["lint", "-f", "json", "Dockerfile"])
+        .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
