@@ -507,6 +507,7 @@ impl RunRemovals {
 }
 
 /// An OS package installed by a RUN of the final image and never removed again.
+#[derive(Clone)]
 pub struct KeptPackage<'a> {
     pub instruction: usize,
     pub word: &'a Word,
@@ -517,7 +518,19 @@ pub struct KeptPackage<'a> {
 
 /// OS packages matching `wanted` that the final image's RUNs install and neither the same RUN
 /// nor a later RUN of the final image removes. Grouped by command, in order.
-pub fn kept_packages<'a>(context: &'a Context, wanted: fn(&str) -> bool) -> Vec<KeptPackage<'a>> {
+pub fn kept_packages<'a>(context: &Context<'a>, wanted: fn(&str) -> bool) -> Vec<KeptPackage<'a>> {
+    context
+        .kept_os_packages()
+        .iter()
+        .filter(|p| wanted(&p.name))
+        .cloned()
+        .collect()
+}
+
+/// Every OS package the final image keeps (computed once per lint, see
+/// `Context::kept_os_packages`).
+pub(crate) fn all_kept_packages<'a>(context: &Context<'a>) -> Vec<KeptPackage<'a>> {
+    let wanted = |_: &str| true;
     let chain = final_chain(context);
     let instructions = chain_instructions(context.model, &chain);
     // Removals per RUN, to see whether a later RUN removes a package.

@@ -148,9 +148,9 @@ pub fn shipped_stages(context: &Context) -> Vec<bool> {
 
 /// Every `LABEL` pair of the file (ONBUILD labels belong to child images and are skipped),
 /// with the instruction index and the label name (quotes removed).
-pub fn labels<'a>(
-    context: &'a Context,
-) -> impl Iterator<Item = (usize, &'a KeyValue, String)> + 'a {
+pub fn labels<'a, 'm: 'a>(
+    context: &'a Context<'m>,
+) -> impl Iterator<Item = (usize, &'m KeyValue, String)> + 'a {
     (0..context.len()).flat_map(move |i| {
         let pairs: &[KeyValue] = match context.typed(i) {
             Typed::Label(pairs) => pairs,
