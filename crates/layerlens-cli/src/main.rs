@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The analysis allocates many small strings and vectors; mimalloc does that faster than
+/// the system allocator (measured by the lint benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "layerlens",
@@ -41,6 +46,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
@@ -51,5 +57,15 @@ fn main() -> ExitCode {
         Command::Layers(args) => commands::layers::run(&args),
         Command::Fix(args) => commands::fix::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
+    }
+}
+
+/// Like other Unix tools, stop quietly when the reader of our output goes away
+/// (`layerlens rules | head`) instead of failing to print. Rust ignores SIGPIPE by default.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to the default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

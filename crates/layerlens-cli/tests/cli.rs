@@ -252,3 +252,34 @@ fn rules_and_explain() {
     let o = layerlens(&["explain", "DL9999"], dir.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Far more output than a pipe buffers, so the writer is still writing when we hang up.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("FROM alpine:3.22\n{}", "RUN cd /tmp\n".repeat(5000));
+    write(dir.path(), "Dockerfile", text.as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlens"))
+        .args(["lint", "-f", "json", "Dockerfile"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then hang up, as `| head -c1` would.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::dockerignore::Dockerignore;
-use crate::layers::{self, Change, LayerOptions, LayerReport};
+use crate::layers::{self, Change, LayerOptions, LayerReport, PresetKind};
 use crate::model::{Base, Model};
 use crate::rules::{lint, Config, LintOptions, Severity as RuleSeverity};
 use crate::syntax::{Args, Instruction, Keyword};
@@ -118,6 +118,41 @@ pub struct Analysis {
 /// Code of diagnostics for text BuildKit cannot build (hadolint's code for parse errors).
 pub const SYNTAX_ERROR_CODE: &str = "DL1000";
 
+/// What a syntax error of BuildKit means and its usual cause, keyed on the message.
+pub fn syntax_error_hint(message: &str) -> &'static str {
+    let m = message.to_ascii_lowercase();
+    if m.contains("unknown instruction") {
+        "A line that does not start with an instruction keyword is usually the rest of a \
+         RUN whose line continuation broke: the backslash must be the last character of the \
+         line. A comment after it (`build-essential \\ # 150MB`) ends the instruction, and the \
+         next line is read as a new one."
+    } else if m.contains("no build stage") {
+        "Only ARG may come before the first FROM: every other instruction needs a stage to \
+         run in. Add a FROM above it, or move it below the first FROM."
+    } else if m.contains("json") {
+        "Exec form (`[\"cmd\", \"arg\"]`) is a JSON array of strings: every element needs \
+         double quotes, and numbers or nested arrays are not allowed."
+    } else if m.contains("modifier") || m.contains("blank") || m.contains("substitution") {
+        "A `${...}` expansion uses a form BuildKit does not support, or expands to nothing \
+         where a value is required. Dockerfiles support `${VAR}`, `${VAR:-default}`, \
+         `${VAR:+alt}`, `${VAR:?message}` and the `#`, `%` and `/` pattern forms."
+    } else if m.contains("heredoc") {
+        "A heredoc (`<<EOF`) needs a line holding exactly its delimiter to end it; without \
+         one it swallows the rest of the file."
+    } else if m.contains("flag") {
+        "Flags (`--name=value`) must be ones the instruction knows, given once, with a value \
+         where one is required."
+    } else if m.contains("argument") {
+        "The instruction has the wrong number of arguments for its syntax; check the \
+         instruction's reference for the forms it accepts."
+    } else if m.contains("directive") || m.contains("escape") {
+        "Parser directives (`# syntax=`, `# escape=`, `# check=`) must come first in the \
+         file, each at most once, with valid values."
+    } else {
+        "The text is not valid Dockerfile syntax as BuildKit reads it."
+    }
+}
+
 /// What to analyse with besides the Dockerfile.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -128,6 +163,8 @@ pub struct Options {
     pub context_size: Option<u64>,
     /// What changed since the last build, for the cache simulation.
     pub changes: Vec<Change>,
+    /// A "what changed?" preset, resolved for this file and added to `changes`.
+    pub preset: Option<PresetKind>,
 }
 
 /// Analyses `source` with default options. Never panics; any text gives a result.
@@ -174,12 +211,16 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
         .collect();
 
     let diagnostics = diagnostics_of(&model, options, &locate);
-    let layer_options = LayerOptions {
+    let mut layer_options = LayerOptions {
         target: options.config.target.clone(),
         dockerignore: options.dockerignore.clone(),
         context_size: options.context_size,
         changes: options.changes.clone(),
     };
+    if let Some(preset) = options.preset {
+        let resolved = layers::preset_changes(&model, &layer_options, preset);
+        layer_options.changes.extend(resolved);
+    }
     let layers = layers::analyze(&model, &layer_options);
     Analysis {
         stages,

@@ -1,71 +1,218 @@
-//! The playground page: editor on the left, what the core found on the right.
+//! The playground page: the editor on the left, always visible; on the right, tabs for
+//! what the core found (Problems · Layers · Stages).
 
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use layerlens_core::analysis::{analyze, Located};
+use layerlens_core::analysis::{analyze_with, Analysis, Located, Options};
+use layerlens_core::dockerignore::Dockerignore;
+use layerlens_core::layers::{parse_size, Change};
+use layerlens_core::rules::Config;
 use yew::prelude::*;
 
 use crate::diagnostics::Diagnostics;
+use crate::dom::focus_by_id;
 use crate::editor::Editor;
-use crate::example::BAD_PYTHON;
+use crate::example::{self, BAD_PYTHON};
 use crate::header::Header;
+use crate::layers::Layers;
 use crate::outline::Outline;
-use crate::state::{Action, State};
-use crate::view::{line_marks, Shared};
+use crate::stage_graph::StageGraphView;
+use crate::state::{Action, ContextInputs, Scenario, State, Tab};
+use crate::view::{line_marks, problems_label, reveal, size_label, typed_changes, Shared};
 
 /// Pause in typing after which the text is analysed again.
 const DEBOUNCE_MS: u32 = 150;
+
+/// Everything the analysis depends on; it is recomputed exactly when one of these changes.
+#[derive(PartialEq)]
+struct Inputs {
+    source: Rc<str>,
+    /// Compared by identity: a new value is made only when the inputs settle.
+    context: Shared<ContextInputs>,
+    scenario: Scenario,
+    target: Option<String>,
+}
+
+/// The one analysis per change (a preset is resolved by the core for the current text).
+fn run(inputs: &Inputs) -> Analysis {
+    let ctx = &*inputs.context;
+    let dockerignore =
+        (!ctx.dockerignore.trim().is_empty()).then(|| Dockerignore::parse(&ctx.dockerignore));
+    let (changes, preset): (Vec<Change>, _) = match inputs.scenario {
+        Scenario::Nothing => (Vec::new(), None),
+        Scenario::Paths => (typed_changes(&ctx.paths), None),
+        Scenario::Preset(kind) => (Vec::new(), Some(kind)),
+    };
+    let options = Options {
+        config: Config {
+            target: inputs.target.clone(),
+            ..Config::default()
+        },
+        dockerignore,
+        context_size: parse_size(&ctx.context_size),
+        changes,
+        preset,
+    };
+    analyze_with(&inputs.source, &options)
+}
+
+/// The id part of a tab (`tab-layers`, `data-tab="layers"`).
+fn tab_key(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Problems => "problems",
+        Tab::Layers => "layers",
+        Tab::Stages => "stages",
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(BAD_PYTHON));
     let timer = use_mut_ref(|| None::<Timeout>);
 
-    // Derived data: recomputed only when the analysed text changes.
-    let analysis = use_memo(Rc::clone(&state.analyzed), |source| analyze(source));
+    // Derived data: recomputed only when what is analysed changes.
+    let analysis = use_memo(
+        Inputs {
+            source: Rc::clone(&state.analyzed),
+            context: Shared(Rc::clone(&state.settled)),
+            scenario: state.scenario,
+            target: state.target.clone(),
+        },
+        run,
+    );
     let marks = use_memo(Shared(Rc::clone(&analysis)), |a| line_marks(a));
 
-    let on_input = {
+    // Every change goes through here. Typing (the Dockerfile or a context field)
+    // restarts the debounce; clicks apply at once. Made once, so panels that get it keep
+    // equal props and skip re-rendering.
+    let dispatch = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |text: String| {
-            dispatcher.dispatch(Action::Edit(text));
-            let settle = dispatcher.clone();
-            // Replacing the timer drops (cancels) the previous one.
-            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                settle.dispatch(Action::Settle)
-            }));
+        use_callback((), move |action: Action, _| {
+            let typed = matches!(action, Action::Edit(_) | Action::EditContext(..));
+            if matches!(action, Action::Load(_)) {
+                timer.borrow_mut().take();
+            }
+            dispatcher.dispatch(action);
+            if typed {
+                let settle = dispatcher.clone();
+                // Replacing the timer drops (cancels) the previous one.
+                *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                    settle.dispatch(Action::Settle)
+                }));
+            }
         })
     };
-
+    let on_input = dispatch.reform(Action::Edit);
     let on_reveal = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |range: Located| {
-            dispatcher.dispatch(Action::Reveal {
-                start: u32::try_from(range.utf16_start).unwrap_or(u32::MAX),
-                end: u32::try_from(range.utf16_end).unwrap_or(u32::MAX),
-                line: range.start_pos.line,
-            })
+        let dispatch = dispatch.clone();
+        use_callback((), move |range: Located, _| {
+            dispatch.emit(reveal(range, true))
         })
+    };
+    let on_load = dispatch.reform(|text: &'static str| Action::Load(text.to_owned()));
+
+    let tab_button = |tab: Tab, label: &'static str, id: &'static str, badge: Html| {
+        let active = state.tab == tab;
+        let onclick = dispatch.reform(move |_: MouseEvent| Action::SetTab(tab));
+        html! {
+            <button type="button" role="tab" id={format!("tab-{id}")}
+                    class={classes!("tab", active.then_some("is-active"))}
+                    tabindex={if active { "0" } else { "-1" }}
+                    aria-selected={active.to_string()} aria-controls="tab-panel"
+                    data-testid={format!("tab-{id}")} {onclick}>
+                <span class="tab-label">{ label }</span>
+                { badge }
+            </button>
+        }
+    };
+    // Arrow keys move between the tabs (one tab stop for the whole list).
+    let on_tab_key = {
+        let dispatch = dispatch.clone();
+        let current = state.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match e.key().as_str() {
+                "ArrowRight" | "ArrowLeft" | "Home" | "End" => {
+                    let order = [Tab::Problems, Tab::Layers, Tab::Stages];
+                    let i = order.iter().position(|t| *t == current).unwrap_or(0);
+                    match e.key().as_str() {
+                        "ArrowRight" => order[(i + 1) % order.len()],
+                        "ArrowLeft" => order[(i + order.len() - 1) % order.len()],
+                        "Home" => order[0],
+                        _ => order[order.len() - 1],
+                    }
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.emit(Action::SetTab(next));
+            focus_by_id(&format!("tab-{}", tab_key(next)));
+        })
+    };
+    let count = analysis.diagnostics.len();
+    let problems_badge = html! {
+        <span id="diagnostics-count"
+              class={classes!("count", (count > 0).then_some("has-problems"))}
+              data-testid="diagnostic-count"
+              data-count={count.to_string()}
+              role="status"
+              aria-live="polite">
+            <span aria-hidden="true">{ count }</span>
+            <span class="visually-hidden">{ problems_label(count) }</span>
+        </span>
+    };
+    let size_badge = html! {
+        <span class="badge" data-testid="size-badge">{ size_label(analysis.layers.totals.size_bytes) }</span>
+    };
+    let stages_badge = html! {
+        <span class="badge">{ analysis.stages.len() }</span>
     };
 
     let pending = state.pending();
+    let shared = Shared(Rc::clone(&analysis));
+    let body = match state.tab {
+        Tab::Problems => html! {
+            <Diagnostics analysis={shared.clone()} on_reveal={on_reveal.clone()} />
+        },
+        Tab::Layers => html! {
+            <Layers analysis={shared.clone()} scenario={state.scenario}
+                    context={Rc::clone(&state.context)} dispatch={dispatch.clone()} />
+        },
+        Tab::Stages => html! {
+            <div class="tab-body stages-body">
+                <StageGraphView analysis={shared.clone()} target={state.target.clone()}
+                                dispatch={dispatch.clone()} />
+                <Outline analysis={shared.clone()} on_reveal={on_reveal.clone()} />
+            </div>
+        },
+    };
+    let tab_id = tab_key(state.tab);
+
     html! {
         <div class="app" data-testid="app" data-state={if pending { "pending" } else { "ready" }}>
-            <Header />
+            <Header current={example::current(&state.source).map(|e| e.key)} {on_load} />
             <main class="workspace">
                 <Editor
                     value={Rc::clone(&state.source)}
                     {on_input}
                     reveal={state.reveal}
                     marks={Shared(marks)}
+                    band={state.band()}
                     {pending}
-                    analysis={Shared(Rc::clone(&analysis))}
+                    analysis={shared.clone()}
                     analyzed={Rc::clone(&state.analyzed)}
                 />
-                <aside class="insights" aria-label="Analysis">
-                    <Diagnostics analysis={Shared(Rc::clone(&analysis))} on_reveal={on_reveal.clone()} />
-                    <Outline analysis={Shared(analysis)} {on_reveal} />
+                <aside class="panel insights" aria-label="Analysis">
+                    <div class="tabs" role="tablist" aria-label="What the analysis found"
+                         onkeydown={on_tab_key}>
+                        { tab_button(Tab::Problems, "Problems", "problems", problems_badge) }
+                        { tab_button(Tab::Layers, "Layers", "layers", size_badge) }
+                        { tab_button(Tab::Stages, "Stages", "stages", stages_badge) }
+                    </div>
+                    <div id="tab-panel" class="tab-panel" role="tabpanel"
+                         aria-labelledby={format!("tab-{tab_id}")} data-tab={tab_id}>
+                        { body }
+                    </div>
                 </aside>
             </main>
         </div>

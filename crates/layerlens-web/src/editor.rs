@@ -11,7 +11,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::highlight::segments;
-use crate::state::Reveal;
+use crate::state::{Lines, Reveal};
 use crate::view::{line_count, parse_px, severity_name, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -20,6 +20,8 @@ pub struct EditorProps {
     pub on_input: Callback<String>,
     /// Range to select, set when a diagnostic or an instruction is clicked.
     pub reveal: Option<Reveal>,
+    /// Lines to highlight (a hovered or clicked layer).
+    pub band: Option<Lines>,
     /// Worst severity per line, shown as marks in the gutter.
     pub marks: Shared<BTreeMap<usize, Severity>>,
     /// True while the text shown has not been analysed yet.
@@ -27,6 +29,15 @@ pub struct EditorProps {
     /// The latest analysis and the text it was made from (which may lag `value`).
     pub analysis: Shared<Analysis>,
     pub analyzed: Rc<str>,
+}
+
+/// The textarea's line height in pixels.
+fn line_height(ta: &HtmlTextAreaElement) -> f64 {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(ta).ok().flatten())
+        .and_then(|style| style.get_property_value("line-height").ok())
+        .and_then(|v| parse_px(&v))
+        .unwrap_or(20.0)
 }
 
 #[function_component(Editor)]
@@ -39,19 +50,41 @@ pub fn editor(props: &EditorProps) -> Html {
         let scroller = scroller.clone();
         use_effect_with(props.reveal, move |reveal| {
             if let (Some(reveal), Some(ta)) = (reveal, textarea.cast::<HtmlTextAreaElement>()) {
-                let _ = ta.focus();
-                let _ = ta.set_selection_range(reveal.start, reveal.end);
+                if reveal.select {
+                    let _ = ta.focus();
+                    let _ = ta.set_selection_range(reveal.start, reveal.end);
+                }
                 if let Some(scroller) = scroller.cast::<web_sys::HtmlElement>() {
-                    let line_height = web_sys::window()
-                        .and_then(|w| w.get_computed_style(&ta).ok().flatten())
-                        .and_then(|style| style.get_property_value("line-height").ok())
-                        .and_then(|v| parse_px(&v))
-                        .unwrap_or(20.0);
-                    let line_top = (reveal.line.saturating_sub(1)) as f64 * line_height;
+                    let line_top = (reveal.line.saturating_sub(1)) as f64 * line_height(&ta);
                     let target = line_top - f64::from(scroller.client_height()) / 3.0;
                     scroller.set_scroll_top(target.max(0.0) as i32);
                     scroller.set_scroll_left(0);
                 }
+            }
+        });
+    }
+    {
+        // A highlighted layer whose lines are out of view scrolls them into view.
+        let textarea = textarea.clone();
+        let scroller = scroller.clone();
+        use_effect_with(props.band, move |band| {
+            let (Some(band), Some(ta), Some(scroller)) = (
+                band,
+                textarea.cast::<HtmlTextAreaElement>(),
+                scroller.cast::<web_sys::HtmlElement>(),
+            ) else {
+                return;
+            };
+            let lh = line_height(&ta);
+            let top = band.first.saturating_sub(1) as f64 * lh;
+            let bottom = band.last as f64 * lh + 24.0;
+            let (view_top, view_height) = (
+                f64::from(scroller.scroll_top()),
+                f64::from(scroller.client_height()),
+            );
+            if top < view_top || bottom > view_top + view_height {
+                let target = top - view_height / 3.0;
+                scroller.set_scroll_top(target.max(0.0) as i32);
             }
         });
     }
@@ -107,12 +140,19 @@ pub fn editor(props: &EditorProps) -> Html {
                 <div class="gutter" aria-hidden="true">
                     { for (1..=lines).map(|n| {
                         let mark = props.marks.get(&n).map(|s| severity_name(*s));
+                        let banded = props.band.is_some_and(|b| (b.first..=b.last).contains(&n));
                         html! {
-                            <div class={classes!("ln", mark.map(|m| format!("mark-{m}")))}>{ n }</div>
+                            <div class={classes!("ln", mark.map(|m| format!("mark-{m}")), banded.then_some("in-band"))}>{ n }</div>
                         }
                     }) }
                 </div>
                 <div class="code-area" style={size}>
+                    if let Some(band) = props.band {
+                        <div class="line-band" aria-hidden="true" data-testid="line-band"
+                             data-first={band.first.to_string()} data-last={band.last.to_string()}
+                             style={format!("--band-first: {}; --band-lines: {};",
+                                            band.first, band.last.saturating_sub(band.first) + 1)}></div>
+                    }
                     <pre class="highlight" aria-hidden="true">{ (*painted).clone() }{ "\n" }</pre>
                     <textarea
                         id="editor-input"

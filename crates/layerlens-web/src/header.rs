@@ -1,9 +1,29 @@
-//! The masthead: product name and what it does, in one line.
+//! The masthead: product name, what it does, and the example picker.
 
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::example::{self, EXAMPLES};
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// Key of the example the editor shows unchanged, if any.
+    pub current: Option<&'static str>,
+    /// Called with the text of the example picked.
+    pub on_load: Callback<&'static str>,
+}
+
 #[function_component(Header)]
-pub fn header() -> Html {
+pub fn header(props: &HeaderProps) -> Html {
+    let onchange = {
+        let on_load = props.on_load.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(ex) = example::by_key(&select.value()) {
+                on_load.emit(ex.text);
+            }
+        })
+    };
     html! {
         <header class="masthead" data-testid="header">
             <div class="brand">
@@ -17,6 +37,17 @@ pub fn header() -> Html {
             <p class="tagline">
                 { "See what every line of your Dockerfile does to the image — live, in your browser." }
             </p>
+            <label class="example-pick">
+                <span>{ "Example" }</span>
+                <select data-testid="example-picker" {onchange}>
+                    <option value="" selected={props.current.is_none()} disabled=true>
+                        { "Your Dockerfile" }
+                    </option>
+                    { for EXAMPLES.iter().map(|ex| html! {
+                        <option value={ex.key} selected={props.current == Some(ex.key)}>{ ex.label }</option>
+                    }) }
+                </select>
+            </label>
         </header>
     }
 }

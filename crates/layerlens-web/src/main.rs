@@ -1,16 +1,22 @@
 //! Layerlens playground: a Yew single-page app over `layerlens-core`.
 //!
-//! One direction of data: the editor text lives in one reducer ([`state`]); after a short
-//! pause in typing it is handed to `layerlens_core::analysis::analyze`, and every panel
-//! renders from that one `Analysis`. Components are one per file.
+//! One direction of data: the editor text and the optional inputs (`.dockerignore`,
+//! build-context size, what changed, target) live in one reducer ([`state`]); after a
+//! short pause in typing they are handed once to `layerlens_core::analysis::analyze_with`,
+//! and every panel (problems with rule docs, layers, stage graph, outline) renders from
+//! that one `Analysis`. Components are one per file; pure helpers are in [`view`].
 
 mod app;
 mod diagnostics;
+mod dom;
 mod editor;
 mod example;
 mod header;
 mod highlight;
+mod layers;
 mod outline;
+mod rule_docs;
+mod stage_graph;
 mod state;
 mod view;
 

@@ -76,9 +76,9 @@ pub fn outline(props: &OutlineProps) -> Html {
     };
 
     html! {
-        <section class="panel outline-panel" aria-labelledby="outline-title" data-testid="outline">
-            <div class="panel-head">
-                <h2 id="outline-title" class="panel-title">{ "Stages" }</h2>
+        <section class="outline-section" aria-labelledby="outline-title" data-testid="outline">
+            <div class="section-head">
+                <h3 id="outline-title" class="section-title">{ "Outline" }</h3>
                 <span class="meta">
                     { format!("{} · {}",
                         plural(analysis.stages.len(), "stage", "stages"),

@@ -6,6 +6,9 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 use layerlens_core::analysis::{Analysis, Diagnostic, Located, Severity};
+use layerlens_core::layers::{Change, Effect, ScoreRange, SizeRange};
+
+use crate::state::Action;
 
 /// A shared, read-only value whose equality is identity, so passing a freshly derived
 /// value down as a prop is cheap to compare and re-renders exactly when it was re-derived.
@@ -88,7 +91,14 @@ fn worst_per_line(items: impl IntoIterator<Item = (usize, Severity)>) -> BTreeMa
 /// Diagnostics in reading order (then worst first on the same spot).
 pub fn sorted_diagnostics(analysis: &Analysis) -> Vec<&Diagnostic> {
     let mut out: Vec<&Diagnostic> = analysis.diagnostics.iter().collect();
-    out.sort_by_key(|d| (d.range.start, rank(d.severity), d.range.end));
+    out.sort_by(|a, b| {
+        (a.range.start, rank(a.severity), a.range.end, &a.code).cmp(&(
+            b.range.start,
+            rank(b.severity),
+            b.range.end,
+            &b.code,
+        ))
+    });
     out
 }
 
@@ -132,6 +142,152 @@ pub fn parse_px(value: &str) -> Option<f64> {
     value.trim().strip_suffix("px")?.trim().parse().ok()
 }
 
+/// The action that scrolls the editor to `range`, selecting it when `select`.
+pub fn reveal(range: Located, select: bool) -> Action {
+    Action::Reveal {
+        start: u32::try_from(range.utf16_start).unwrap_or(u32::MAX),
+        end: u32::try_from(range.utf16_end).unwrap_or(u32::MAX),
+        line: range.start_pos.line,
+        select,
+    }
+}
+
+/// How a ledger entry is named in the page and in `data-effect`.
+pub fn effect_name(effect: Effect) -> &'static str {
+    match effect {
+        Effect::BaseImage => "base_image",
+        Effect::ParentStage => "parent_stage",
+        Effect::Scratch => "scratch",
+        Effect::Layer => "layer",
+        Effect::Metadata => "metadata",
+        Effect::Nothing => "nothing",
+    }
+}
+
+/// What an entry that adds no filesystem layer does instead, in a few words.
+pub fn effect_note(effect: Effect) -> &'static str {
+    match effect {
+        Effect::BaseImage => "base image",
+        Effect::ParentStage => "continues a stage",
+        Effect::Scratch => "empty base",
+        Effect::Layer => "layer",
+        Effect::Metadata => "metadata",
+        Effect::Nothing => "no layer",
+    }
+}
+
+/// A size range for people: `40–55 MB`, `≥ 12 MB`, `unknown`.
+pub fn size_label(range: SizeRange) -> String {
+    range.to_string()
+}
+
+/// A predicted dive score as a percentage (`97 %`, `88–97 %`).
+pub fn percent_label(score: ScoreRange) -> String {
+    percent_between(score.min, score.max)
+}
+
+fn percent_between(min: f64, max: f64) -> String {
+    let lo = (min * 100.0).round() as i64;
+    let hi = (max * 100.0).round() as i64;
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    if lo == hi {
+        format!("{lo} %")
+    } else {
+        format!("{lo}–{hi} %")
+    }
+}
+
+/// A simulated change in a few words; `line_of` gives an instruction's line.
+pub fn change_label(change: &Change, line_of: impl Fn(usize) -> Option<usize>) -> String {
+    match change {
+        Change::File { path } => path.clone(),
+        Change::Arg { name } => format!("build argument {name}"),
+        Change::BaseImage { image: Some(image) } => format!("base image {image}"),
+        Change::BaseImage { image: None } => "every base image".to_owned(),
+        Change::Instruction { index } => match line_of(*index) {
+            Some(line) => format!("the instruction on line {line}"),
+            None => "an instruction".to_owned(),
+        },
+    }
+}
+
+/// The changes typed in the path field: paths or globs separated by commas or spaces.
+pub fn typed_changes(text: &str) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::new();
+    for path in text.split([',', ' ', '\n', '\t']).filter(|p| !p.is_empty()) {
+        let change = Change::File {
+            path: path.to_owned(),
+        };
+        if !out.contains(&change) {
+            out.push(change);
+        }
+    }
+    out
+}
+
+/// Maps byte sizes to bar lengths (percent of the track). Linear while the sizes are of
+/// one order of magnitude; logarithmic when they differ by 100× or more, so a 1 kB layer
+/// and a 500 MB one are both visible.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    pub log: bool,
+    /// Bytes at which the log scale starts (half the smallest size shown).
+    floor: f64,
+    /// The largest size shown.
+    top: f64,
+}
+
+/// The shortest visible bar, in percent, for anything above zero bytes.
+const MIN_BAR: f64 = 1.5;
+
+impl Scale {
+    /// A scale fitting every bound of `ranges` (unknown upper bounds are left out).
+    pub fn fit(ranges: impl IntoIterator<Item = SizeRange>) -> Scale {
+        let mut top = 0u64;
+        let mut small = u64::MAX;
+        for r in ranges {
+            for b in [Some(r.min), r.max].into_iter().flatten() {
+                top = top.max(b);
+                if b > 0 {
+                    small = small.min(b);
+                }
+            }
+        }
+        if top == 0 {
+            return Scale {
+                log: false,
+                floor: 0.0,
+                top: 1.0,
+            };
+        }
+        let log = top / small.max(1) >= 100;
+        Scale {
+            log,
+            floor: (small as f64 / 2.0).max(1.0),
+            top: top as f64,
+        }
+    }
+
+    /// Bar length for `bytes`, 0–100.
+    pub fn percent(&self, bytes: u64) -> f64 {
+        if bytes == 0 {
+            return 0.0;
+        }
+        let b = bytes as f64;
+        let p = if self.log {
+            let span = (self.top / self.floor).ln();
+            if span <= 0.0 {
+                100.0
+            } else {
+                100.0 * (b / self.floor).ln() / span
+            }
+        } else {
+            100.0 * b / self.top
+        };
+        p.clamp(MIN_BAR, 100.0)
+    }
+}
+
 // Tests build no core structs by hand (the core adds fields as it grows).
 #[cfg(test)]
 mod tests {
@@ -168,6 +324,57 @@ mod tests {
         assert_eq!(code_spans("`a``b`"), vec![(true, "a"), (true, "b")]);
         assert_eq!(code_spans("odd ` tick"), vec![(false, "odd ` tick")]);
         assert_eq!(code_spans(""), vec![]);
+    }
+
+    #[test]
+    fn scales_go_log_across_orders_of_magnitude() {
+        let linear = Scale::fit([SizeRange::mb(10.0, 20.0), SizeRange::mb(40.0, 80.0)]);
+        assert!(!linear.log);
+        assert_eq!(linear.percent(80_000_000), 100.0);
+        assert_eq!(linear.percent(40_000_000), 50.0);
+        assert_eq!(linear.percent(0), 0.0);
+
+        let log = Scale::fit([
+            SizeRange::exact(1_000),
+            SizeRange::mb(100.0, 130.0),
+            SizeRange::UNKNOWN,
+        ]);
+        assert!(log.log);
+        assert_eq!(log.percent(130_000_000), 100.0);
+        let small = log.percent(1_000);
+        assert!((MIN_BAR..20.0).contains(&small), "{small}");
+        assert!(log.percent(1_000_000) > small && log.percent(1_000_000) < 100.0);
+
+        let empty = Scale::fit([SizeRange::ZERO, SizeRange::UNKNOWN]);
+        assert_eq!(empty.percent(0), 0.0);
+        assert_eq!(empty.percent(5), 100.0);
+    }
+
+    #[test]
+    fn typed_paths_become_file_changes() {
+        let changes = typed_changes(" src/app.py, requirements.txt  src/app.py\n");
+        assert_eq!(
+            changes,
+            vec![
+                Change::File {
+                    path: "src/app.py".into()
+                },
+                Change::File {
+                    path: "requirements.txt".into()
+                },
+            ]
+        );
+        assert!(typed_changes(" , ").is_empty());
+        assert_eq!(
+            change_label(&Change::Instruction { index: 2 }, |i| Some(i + 1)),
+            "the instruction on line 3"
+        );
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent_between(1.0, 1.0), "100 %");
+        assert_eq!(percent_between(0.97, 0.874), "87–97 %");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use layerlens_core::analysis::SYNTAX_ERROR_CODE;
 use layerlens_core::rules::{find, registry};
 
 #[derive(clap::Args)]
@@ -11,6 +12,28 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
+    if args.code.eq_ignore_ascii_case(SYNTAX_ERROR_CODE) {
+        println!("{SYNTAX_ERROR_CODE} (syntax error)");
+        println!("severity: error");
+        println!();
+        println!(
+            "BuildKit cannot parse the file, so `docker build` stops before running a single step."
+        );
+        println!(
+            "Layerlens keeps reading after the error, so the rest of the file is still checked."
+        );
+        println!();
+        println!(
+            "Common causes\n  {}",
+            layerlens_core::analysis::syntax_error_hint("unknown instruction")
+        );
+        println!(
+            "  {}",
+            layerlens_core::analysis::syntax_error_hint("no build stage")
+        );
+        println!("  {}", layerlens_core::analysis::syntax_error_hint("json"));
+        return ExitCode::SUCCESS;
+    }
     let Some(rule) = find(&args.code) else {
         let close: Vec<&str> = registry()
             .map(|r| r.code)

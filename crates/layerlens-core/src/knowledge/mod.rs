@@ -325,10 +325,11 @@ pub fn slim_variant(image: &ImageRef) -> Option<SlimVariant> {
                 && !suite.is_empty()
                 && suite != "latest"
                 && version.is_some();
-            let tag = if keep_suite {
-                format!("{base}-{suite}")
-            } else {
-                base
+            // python writes `3.12-slim-bookworm`, node `22-bookworm-slim`.
+            let tag = match (keep_suite, row.get("suite_order"), version) {
+                (true, "suite-variant", Some(v)) => format!("{v}-{suite}-{variant}"),
+                (true, _, _) => format!("{base}-{suite}"),
+                _ => base,
             };
             (format!("{name}:{tag}"), "full")
         }
@@ -674,6 +675,10 @@ mod tests {
 
     #[test]
     fn slim_variants() {
+        assert_eq!(
+            slim_variant(&image("node:22-bookworm")).unwrap().suggestion,
+            "node:22-bookworm-slim"
+        );
         let s = slim_variant(&image("python:3.12")).unwrap();
         assert_eq!(s.suggestion, "python:3.12-slim");
         assert_eq!(s.current_size.unwrap().compressed.low, 410.9);

@@ -1,6 +1,8 @@
 //! Shell analysis of every RUN (and ONBUILD RUN): its command text, the heredoc bodies
 //! that are scripts, and exec form, each with a map back to source spans.
 
+use std::collections::HashMap;
+
 use crate::instructions::{CommandLine, Typed};
 use crate::shell::{self, parse_script, Script};
 use crate::syntax::Heredoc;
@@ -38,6 +40,9 @@ pub struct RunAnalysis {
     pub parts: Vec<ScriptPart>,
     /// Exec form (`RUN ["..."]`).
     pub exec_form: bool,
+    /// (part, command) indexes by the command's basename: a hundred rules ask for commands
+    /// by name on every keystroke, so this is built once.
+    by_name: HashMap<String, Vec<(u32, u32)>>,
 }
 
 impl RunAnalysis {
@@ -53,7 +58,35 @@ impl RunAnalysis {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a shell::Command, &'a ScriptPart)> + 'a {
-        self.commands().filter(move |(c, _)| c.is(name))
+        let base = name.rsplit('/').next().unwrap_or(name);
+        self.by_name
+            .get(base)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(p, c)| {
+                let part = self.parts.get(p as usize)?;
+                Some((part.script.commands.get(c as usize)?, part))
+            })
+    }
+
+    /// Whether any command is named `name`.
+    pub fn has_command(&self, name: &str) -> bool {
+        self.by_name
+            .contains_key(name.rsplit('/').next().unwrap_or(name))
+    }
+
+    fn index_names(&mut self) {
+        self.by_name.clear();
+        for (p, part) in self.parts.iter().enumerate() {
+            for (c, command) in part.script.commands.iter().enumerate() {
+                if let Some(base) = command.basename() {
+                    self.by_name
+                        .entry(base.to_string())
+                        .or_default()
+                        .push((p as u32, c as u32));
+                }
+            }
+        }
     }
 
     /// Whether any part has a pipe (outside `sh -c` strings).
@@ -140,6 +173,7 @@ pub(super) fn analyse_run(model: &Model, i: usize) -> Option<RunAnalysis> {
         }
         CommandLine::Empty => {}
     }
+    analysis.index_names();
     Some(analysis)
 }
 

@@ -1,12 +1,15 @@
 //! What rules see: the planned build (with the shell analysis of every RUN), the
 //! configuration and (when given) the `.dockerignore`.
 
+use std::cell::OnceCell;
+
 use crate::dockerignore::Dockerignore;
 use crate::instructions::{Mount, Typed};
 use crate::model::{Model, RunAnalysis};
 use crate::syntax::Instruction;
 use crate::text::Span;
 
+use super::guide::g5_util::{all_kept_packages, KeptPackage};
 use super::Config;
 
 /// Everything a rule can look at.
@@ -18,6 +21,8 @@ pub struct Context<'a> {
     pub reachable: Vec<bool>,
     /// The target stage (the last one unless configured).
     pub target: Option<usize>,
+    /// OS packages the final image keeps: several guide rules ask, so it is worked out once.
+    kept_packages: OnceCell<Vec<KeptPackage<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -34,7 +39,13 @@ impl<'a> Context<'a> {
             dockerignore,
             reachable,
             target,
+            kept_packages: OnceCell::new(),
         }
+    }
+
+    /// OS packages installed by the final image's RUNs and never removed again.
+    pub(crate) fn kept_os_packages(&self) -> &[KeptPackage<'a>] {
+        self.kept_packages.get_or_init(|| all_kept_packages(self))
     }
 
     /// Number of instructions.

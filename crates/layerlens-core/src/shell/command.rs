@@ -170,6 +170,8 @@ impl Command {
     /// `"--opt"`) consume the following word as their value (unless written `--opt=value`
     /// or `-ovalue`). A short flag also consumes it when it ends a cluster (`-qo value`).
     pub fn positional_args_with(&self, value_flags: &[&str]) -> Vec<&Word> {
+        // Parsed once per call, not once per word: rules call this for every command.
+        let flags: Vec<Flag> = value_flags.iter().filter_map(|f| Flag::parse(f)).collect();
         let mut out = Vec::new();
         let mut after_dashdash = false;
         let mut skip_next = false;
@@ -182,7 +184,7 @@ impl Command {
             } else if v == "--" {
                 after_dashdash = true;
             } else if v.starts_with('-') && v.len() > 1 {
-                skip_next = takes_next_word(v, value_flags);
+                skip_next = takes_next_word(v, &flags);
             } else {
                 out.push(w);
             }
@@ -201,11 +203,10 @@ fn short_cluster(v: &str) -> Option<&str> {
     }
 }
 
-/// Whether option word `v` takes the next word as its value, given `value_flags`.
-fn takes_next_word(v: &str, value_flags: &[&str]) -> bool {
-    value_flags.iter().any(|f| match Flag::parse(f) {
-        Some(Flag::Long(name)) => v == name,
-        Some(Flag::Short(c)) => short_cluster(v).is_some_and(|cl| cl.ends_with(c)),
-        None => false,
+/// Whether option word `v` takes the next word as its value, given the value flags.
+fn takes_next_word(v: &str, value_flags: &[Flag]) -> bool {
+    value_flags.iter().any(|f| match f {
+        Flag::Long(name) => v == name,
+        Flag::Short(c) => short_cluster(v).is_some_and(|cl| cl.ends_with(*c)),
     })
 }

@@ -1,5 +1,7 @@
 //! ConsistentInstructionCasing: keywords cased against the file's majority (BuildKit's check).
 
+use super::g4_util::from_words;
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::syntax::Keyword;
 
@@ -23,8 +25,13 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nrun apk add --no-cache curl\nCOPY app /app\nCMD [\"/app/run\"]\n",
         "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY app /app\nCMD [\"/app/run\"]\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Rewrites the keyword in the majority casing (and, on a FROM, its `AS` to match, so \
+         FromAsCasing does not start firing). Safe: keywords are case-insensitive, the \
+         instruction is the same.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -54,13 +61,22 @@ fn check(context: &Context, report: &mut Report) {
         if *keyword == expected {
             continue;
         }
+        let mut edits = vec![Edit::replace(context.keyword_span(i), expected.clone())];
+        if let [_, as_word, _, ..] = from_words(context, i) {
+            let as_expected = if majority_lower { "as" } else { "AS" };
+            if as_word.value != as_expected {
+                edits.push(Edit::replace(as_word.span, as_expected));
+            }
+        }
+        let fix = Fix::safe(format!("Write `{expected}`"), edits);
         report.add(
             i,
             context.keyword_span(i),
             format!(
                 "write `{expected}`: most instructions in this file are {casing} ({lower} lower, {upper} upper)"
             ),
-        );
+        )
+        .fix = Some(fix);
     }
 }
 
@@ -131,6 +147,32 @@ mod tests {
         assert_eq!(
             super::super::g4_util::severities(text, CODE),
             vec![crate::rules::Severity::Error]
+        );
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed(
+                "From alpine as base\nrun echo \\\n  hi\nCOPY a /a\nCmd [\"x\"]\n",
+                CODE
+            ),
+            "FROM alpine AS base\nRUN echo \\\n  hi\nCOPY a /a\nCMD [\"x\"]\n"
+        );
+        assert_eq!(
+            fixed(
+                "from alpine AS base\nrun echo hi\nCOPY a /a\nonbuild RUN x\n",
+                CODE
+            ),
+            "from alpine AS base\nrun echo hi\ncopy a /a\nonbuild RUN x\n"
+        );
+        // FromAsCasing stays quiet after the fix.
+        let text = "From alpine as base\nRUN echo\n";
+        let after = fixed(text, CODE);
+        assert!(
+            super::super::g4_util::lines(&after, "FromAsCasing").is_empty(),
+            "{after}"
         );
     }
 }

@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: Some("tmp/\n*.log\n"),
         fix_note: "",
     },
+    // No fix: editing .dockerignore or the COPY is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

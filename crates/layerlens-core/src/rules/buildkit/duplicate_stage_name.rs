@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23 AS build-go\nRUN go version\n\nFROM node:22 AS build-web\nRUN node --version\n\nFROM alpine:3.20\nCOPY --from=build-web /usr/local/bin /opt/bin\n",
         "Multi-Stage Builds",
     ),
+    // No fix: which stage keeps the name is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,6 +1,7 @@
 //! ExposeInvalidFormat: an IP address or host port in EXPOSE (BuildKit's check).
 
 use super::g4_util::expose_specs;
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -22,8 +23,14 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nEXPOSE 8080:80\n",
         "FROM nginx:1.27\nEXPOSE 80\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Keeps only the container port (and protocol) of a port written literally \
+         (`127.0.0.1:8080:80/udp` → `80/udp`). Safe: Docker already drops the host address \
+         and host port when it records the exposed port, so the image configuration is \
+         identical. Ports that come from variables get no fix.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -45,6 +52,13 @@ fn check(context: &Context, report: &mut Report) {
             if ip.is_empty() && host_port.is_empty() {
                 continue;
             }
+            let literal = span.slice(&context.model.doc.text) == spec;
+            let fix = (literal && !container.is_empty()).then(|| {
+                Fix::safe(
+                    format!("Write `{container}`"),
+                    vec![Edit::replace(span, container.to_string())],
+                )
+            });
             report.add(
                 i,
                 span,
@@ -53,7 +67,8 @@ fn check(context: &Context, report: &mut Report) {
                     if ip.is_empty() { "port" } else { "address" },
                     spec.split_once('/').map_or(spec.as_str(), |(p, _)| p)
                 ),
-            );
+            )
+            .fix = fix;
         }
     }
 }
@@ -75,5 +90,19 @@ mod tests {
     #[test]
     fn plain_ports_and_ranges_are_fine() {
         assert!(lines("FROM scratch\nEXPOSE 80 443/tcp 7000-7010/udp\n", CODE).is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed(
+                "FROM scratch\nEXPOSE 127.0.0.1:80:80 \\\n  [::1]:8080:8080/udp 5000:5000 8000\n",
+                CODE
+            ),
+            "FROM scratch\nEXPOSE 80 \\\n  8080/udp 5000 8000\n"
+        );
+        let from_variable = "FROM scratch\nARG P=8080:80\nEXPOSE $P\n";
+        assert_eq!(fixed(from_variable, CODE), from_variable);
     }
 }

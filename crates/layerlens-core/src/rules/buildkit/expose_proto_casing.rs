@@ -1,7 +1,9 @@
 //! ExposeProtoCasing: `EXPOSE 80/TCP` (BuildKit's check).
 
 use super::g4_util::expose_specs;
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::text::Span;
 
 pub static RULE: Rule = Rule {
     code: "ExposeProtoCasing",
@@ -21,8 +23,13 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nEXPOSE 80/TCP 443/TCP\n",
         "FROM nginx:1.27\nEXPOSE 80/tcp 443/tcp\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Lower-cases the protocol where it is written literally (`80/TCP` → `80/tcp`; a \
+         protocol that comes from a variable gets no fix). Safe: Docker stores the \
+         lower-case form anyway, so the image configuration is identical.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -37,11 +44,24 @@ fn check(context: &Context, report: &mut Report) {
                 continue;
             }
             let fixed = format!("{}/{lower}", &spec[..spec.len() - proto.len() - 1]);
-            report.add(
-                i,
-                span,
-                format!("write `{fixed}`: Docker records the protocol in lower case"),
-            );
+            let raw = span.slice(&context.model.doc.text);
+            let fix = raw
+                .strip_suffix(proto)
+                .filter(|head| head.ends_with('/'))
+                .map(|_| {
+                    let at = Span::new(span.end - proto.len(), span.end);
+                    Fix::safe(
+                        format!("Write `{lower}`"),
+                        vec![Edit::replace(at, lower.clone())],
+                    )
+                });
+            report
+                .add(
+                    i,
+                    span,
+                    format!("write `{fixed}`: Docker records the protocol in lower case"),
+                )
+                .fix = fix;
         }
     }
 }
@@ -70,5 +90,20 @@ mod tests {
             vec![3]
         );
         assert!(lines("FROM scratch\nEXPOSE 80/http 80\n", CODE).is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed("FROM scratch\nEXPOSE 80/TcP \\\n  8080/TCP 53/udp\n", CODE),
+            "FROM scratch\nEXPOSE 80/tcp \\\n  8080/tcp 53/udp\n"
+        );
+        let from_variable = "FROM scratch\nARG P=53/UDP\nEXPOSE $P\n";
+        assert_eq!(fixed(from_variable, CODE), from_variable);
+        assert_eq!(
+            fixed("FROM scratch\nARG P=53\nEXPOSE $P/UDP\n", CODE),
+            "FROM scratch\nARG P=53\nEXPOSE $P/udp\n"
+        );
     }
 }

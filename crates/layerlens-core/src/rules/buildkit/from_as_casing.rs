@@ -1,6 +1,7 @@
 //! FromAsCasing: `FROM ... as` / `from ... AS` (BuildKit's check).
 
 use super::g4_util::from_words;
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -22,8 +23,12 @@ pub static RULE: Rule = Rule {
         "FROM node:22-alpine as build\nRUN node --version\n",
         "FROM node:22-alpine AS build\nRUN node --version\n",
         "Multi-Stage Builds",
+    )
+    .with_fix_note(
+        "Rewrites `AS` in the casing of its FROM keyword. Safe: the keyword is \
+         case-insensitive, the stage is the same.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -43,13 +48,19 @@ fn check(context: &Context, report: &mut Report) {
         } else {
             continue;
         };
-        report.add(
-            i,
-            as_word.span,
-            format!(
-                "write `{expected}` to match the `{keyword}` keyword of this stage declaration"
-            ),
+        let fix = Fix::safe(
+            format!("Write `{expected}`"),
+            vec![Edit::replace(as_word.span, expected.clone())],
         );
+        report
+            .add(
+                i,
+                as_word.span,
+                format!(
+                    "write `{expected}` to match the `{keyword}` keyword of this stage declaration"
+                ),
+            )
+            .fix = Some(fix);
     }
 }
 
@@ -81,5 +92,17 @@ mod tests {
             "#check=skip=ConsistentInstructionCasing\nFROM scratch as base\ncopy Dockerfile .\n";
         assert_eq!(lines(text, "FromAsCasing"), vec![2]);
         assert!(lines(text, "ConsistentInstructionCasing").is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed(
+                "FROM node as build\nfrom node AS run\nFROM node \\\n  As x\n",
+                "FromAsCasing"
+            ),
+            "FROM node AS build\nfrom node as run\nFROM node \\\n  AS x\n"
+        );
     }
 }

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nRUN go version\n",
         "Build Performance",
     ),
+    // No fix: whether the stage should follow $BUILDPLATFORM or $TARGETPLATFORM is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

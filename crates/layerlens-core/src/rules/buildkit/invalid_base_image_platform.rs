@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
         "Production Optimizations",
     ),
+    // No fix: the right image or platform is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "ARG TAG=3.20\nFROM alpine:${TAG}\nRUN echo hello\n",
         "Common Anti-Patterns",
     ),
+    // No fix: only the author knows a sensible default.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
         "# check=experimental=InvalidDefinitionDescription\n\n# GO_VERSION is the Go toolchain version\nARG GO_VERSION=1.23\n\n# build compiles the server\nFROM golang:${GO_VERSION} AS build\nRUN go version\n",
         "Production Optimizations",
     ),
+    // No fix: whether the comment is meant as a description is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -21,8 +21,15 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>\n",
         "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Replaces the instruction with `LABEL org.opencontainers.image.authors=\"…\"`, \
+         keeping the text exactly (quotes, `$` and the escape character are escaped so the \
+         label reads back as written) and the file's keyword casing. Safe: only image \
+         metadata changes, from the legacy Author field to the standard label. No fix when \
+         the stage already sets that label (which value should win is the author's call).",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -45,7 +52,8 @@ fn check(context: &Context, report: &mut Report) {
                 who.replace('"', "\\\"")
             )
         };
-        report.add(i, context.keyword_span(i), message);
+        report.add(i, context.keyword_span(i), message).fix =
+            crate::rules::hadolint::g4_util::maintainer_fix(context, i);
     }
 }
 
@@ -68,5 +76,17 @@ mod tests {
     fn local_skip() {
         let text = "\nFROM scratch\n# check=skip=MaintainerDeprecated\nMAINTAINER me@example.org\n";
         assert!(lines(text, "MaintainerDeprecated").is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed(
+                "FROM scratch\nmaintainer Jane \"JD\" Doe $HOME\n",
+                "MaintainerDeprecated"
+            ),
+            "FROM scratch\nlabel org.opencontainers.image.authors=\"Jane \\\"JD\\\" Doe \\$HOME\"\n"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! MultipleInstructionsDisallowed: two CMD, ENTRYPOINT or HEALTHCHECK in one stage
 //! (BuildKit's check).
 
+use crate::fix::Fix;
 use crate::instructions::Typed;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -24,8 +25,13 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"python\", \"-m\", \"http.server\"]\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n",
         "FROM python:3.13-slim\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Deletes the overridden (earlier) instruction, its line only; comments above it \
+         stay. Safe: the image configuration only ever holds the last CMD, ENTRYPOINT or \
+         HEALTHCHECK of a stage, so removing one that is always replaced changes nothing.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -44,13 +50,19 @@ fn check(context: &Context, report: &mut Report) {
                 let line = context.instruction(i).start_line;
                 // BuildKit reports at the overridden instruction but filters with the comments
                 // of the current one.
+                let fix =
+                    crate::rules::hadolint::g4_util::delete_instruction(context.model, previous)
+                        .map(|edit| {
+                            Fix::safe(format!("Delete this overridden {name}"), vec![edit])
+                        });
                 report.add(
                     i,
                     context.instruction_span(previous),
                     format!(
                         "this {name} is overridden by the {name} on line {line}; only the last {name} of a stage takes effect, so delete one of them"
                     ),
-                );
+                )
+                .fix = fix;
             }
             last[slot] = Some(i);
         }
@@ -86,5 +98,15 @@ mod tests {
     #[test]
     fn onbuild_does_not_count() {
         assert!(lines("FROM scratch\nONBUILD CMD [\"a\"]\nCMD [\"b\"]\n", CODE).is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        let text = "FROM scratch\nENTRYPOINT [\"/a\"]\n# the real one\nENTRYPOINT [\"/b\"]\nCMD a\nHEALTHCHECK NONE\nCMD [\"b\"]\nHEALTHCHECK --interval=5s \\\n  CMD [\"/b\", \"check\"]\n";
+        assert_eq!(
+            fixed(text, CODE),
+            "FROM scratch\n# the real one\nENTRYPOINT [\"/b\"]\nCMD [\"b\"]\nHEALTHCHECK --interval=5s \\\n  CMD [\"/b\", \"check\"]\n"
+        );
     }
 }

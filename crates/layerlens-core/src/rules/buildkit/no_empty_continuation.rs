@@ -1,5 +1,6 @@
 //! NoEmptyContinuation: a blank line inside a `\`-continued instruction (BuildKit's check).
 
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::syntax::PieceKind;
 use crate::text::Span;
@@ -24,8 +25,12 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && \\\n\n    rm -rf /var/lib/apt/lists/*\n",
         "FROM debian:bookworm-slim\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && \\\n    # clean the package lists\n    rm -rf /var/lib/apt/lists/*\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Deletes the blank lines inside the continuation. Safe: BuildKit already skips them \
+         when it joins the lines, so the instruction it reads is byte for byte the same.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -57,7 +62,8 @@ fn check(context: &Context, report: &mut Report) {
                 blanks.len()
             )
         };
-        report.add(i, span, message);
+        let edits = blanks.iter().map(|b| Edit::delete(*b)).collect();
+        report.add(i, span, message).fix = Some(Fix::safe("Delete the blank lines", edits));
     }
 }
 
@@ -83,5 +89,22 @@ mod tests {
     fn skip_directive() {
         let text = "# check=skip=NoEmptyContinuation\nFROM alpine\nRUN a \\\n\n b\n";
         assert!(lines(text, "NoEmptyContinuation").is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        let code = "NoEmptyContinuation";
+        assert_eq!(
+            fixed(
+                "FROM d\nRUN a && \\\n\n    b && \\\n  \t\n    # c\n\n    d\nRUN e\n",
+                code
+            ),
+            "FROM d\nRUN a && \\\n    b && \\\n    # c\n    d\nRUN e\n"
+        );
+        assert_eq!(
+            fixed("# escape=`\r\nFROM d\r\nRUN a `\r\n\r\n  b\r\n", code),
+            "# escape=`\r\nFROM d\r\nRUN a `\r\n  b\r\n"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! RedundantTargetPlatform: `FROM --platform=$TARGETPLATFORM` (BuildKit's check).
 
 use super::g4_util::GlobalScope;
+use crate::fix::Fix;
 use crate::instructions::Typed;
+use crate::rules::hadolint::g4_util::delete_flag;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::syntax::lex::Env;
 
@@ -23,8 +25,12 @@ pub static RULE: Rule = Rule {
         "FROM --platform=$TARGETPLATFORM alpine:3.20 AS runtime\nRUN apk add --no-cache ca-certificates\n",
         "FROM alpine:3.20 AS runtime\nRUN apk add --no-cache ca-certificates\n",
         "Build Performance",
+    )
+    .with_fix_note(
+        "Deletes the `--platform=...` flag. Safe: without it BuildKit builds the stage for \
+         the target platform, which is exactly what the flag asked for.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -44,14 +50,20 @@ fn check(context: &Context, report: &mut Report) {
             && processed.matched[0] == "TARGETPLATFORM"
             && processed.unmatched.is_empty();
         if only_target && scope.get("TARGETPLATFORM") == Some(processed.result.as_str()) {
-            report.add(
-                stage.from,
-                platform.text.span,
-                format!(
+            let fix = Fix::safe(
+                format!("Remove `--platform={}`", platform.value),
+                vec![delete_flag(context.model, platform.text.span)],
+            );
+            report
+                .add(
+                    stage.from,
+                    platform.text.span,
+                    format!(
                     "remove `--platform={}`: stages are built for the target platform by default",
                     platform.value
                 ),
-            );
+                )
+                .fix = Some(fix);
         }
     }
 }
@@ -86,5 +98,23 @@ mod tests {
         ] {
             assert!(lines(ok, CODE).is_empty(), "{ok}");
         }
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        let f = |t: &str| fixed(t, "RedundantTargetPlatform");
+        assert_eq!(
+            f("FROM --platform=$TARGETPLATFORM alpine:3.20 AS run\n"),
+            "FROM alpine:3.20 AS run\n"
+        );
+        assert_eq!(
+            f("from --platform=${TARGETPLATFORM}   \\\n    alpine:3.20\n"),
+            "from \\\n    alpine:3.20\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM --platform=$TARGETPLATFORM `\n    alpine:3.20\n"),
+            "# escape=`\nFROM `\n    alpine:3.20\n"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20 AS hello\nRUN echo hello > /hello\n",
         "Multi-Stage Builds",
     ),
+    // No fix: the new stage name is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > ~/.npmrc && rm ~/.npmrc\n",
         "Security Best Practices",
     ),
+    // No fix: moving a secret to a secret mount changes how the build is invoked.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "ARG VARIANT=-alpine3.20\nFROM node:22${VARIANT} AS build\nRUN node --version\n",
         "Multi-Stage Builds",
     ),
+    // No fix: declaring the ARG (and its default) is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

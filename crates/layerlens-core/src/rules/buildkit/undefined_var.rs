@@ -44,6 +44,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: whether it is a typo or a missing ARG/ENV is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

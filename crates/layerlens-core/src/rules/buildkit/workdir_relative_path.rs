@@ -1,6 +1,7 @@
 //! WorkdirRelativePath: the first WORKDIR of a build is relative (BuildKit's check).
 
 use super::g4_util::is_windows_stage;
+use crate::fix::{Edit, Fix};
 use crate::instructions::Typed;
 use crate::model::{join_path, Base};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
@@ -25,8 +26,15 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nWORKDIR usr/share/nginx/html\nCOPY site/ .\n",
         "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html\nCOPY site/ .\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Makes the path absolute by putting `/` in front of it (`WORKDIR app` → \
+         `WORKDIR /app`, `./app` → `/app`). Unsafe: this is what the path means when the \
+         base image starts in `/`, as most do, but an image that sets its own WORKDIR \
+         (`golang` uses /go, `php` /var/www/html) resolved it elsewhere, and files, RUNs and \
+         the CMD then move. Windows stages get no fix (the drive is unknown).",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
@@ -70,8 +78,22 @@ fn check(context: &Context, report: &mut Report) {
                 "WORKDIR `{value}` is relative to the base image's working directory; write the absolute path (`{resolved}` if the base image starts in `/`)"
             )
         };
-        report.add(i, path.span, message);
+        let fix = (!windows).then(|| absolute_fix(context, path.span));
+        report.add(i, path.span, message).fix = fix;
     }
+}
+
+/// Puts `/` in front of the path at `span` (inside its opening quote; `./` becomes `/`).
+fn absolute_fix(context: &Context, span: crate::text::Span) -> Fix {
+    let raw = span.slice(&context.model.doc.text);
+    let skip = usize::from(raw.starts_with(['"', '\'']));
+    let start = span.start + skip;
+    let edit = if raw[skip..].starts_with("./") {
+        Edit::replace(crate::text::Span::new(start, start + 2), "/")
+    } else {
+        Edit::insert(start, "/")
+    };
+    Fix::unsafe_("Make the WORKDIR absolute", vec![edit])
 }
 
 /// BuildKit's `system.IsAbs` for the stage's OS.
@@ -135,5 +157,24 @@ mod tests {
         assert!(lines(text, CODE).is_empty());
         let text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nWORKDIR app\n";
         assert_eq!(lines(text, CODE), vec![2]);
+    }
+
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        assert_eq!(
+            fixed("FROM alpine\nWORKDIR app/\nWORKDIR sub\n", CODE),
+            "FROM alpine\nWORKDIR /app/\nWORKDIR sub\n"
+        );
+        assert_eq!(
+            fixed("FROM alpine\nworkdir \"./my app\"\n", CODE),
+            "FROM alpine\nworkdir \"/my app\"\n"
+        );
+        assert_eq!(
+            fixed("FROM alpine\nARG DIR=srv\nWORKDIR ${DIR}/x\n", CODE),
+            "FROM alpine\nARG DIR=srv\nWORKDIR /${DIR}/x\n"
+        );
+        let windows = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nWORKDIR app\n";
+        assert_eq!(fixed(windows, CODE), windows);
     }
 }

@@ -11,7 +11,7 @@ use crate::knowledge::{self, ImageTraits};
 use crate::model::{join_path, Base, Model};
 use crate::rules::{Context, RunAnalysis, ScriptPart};
 use crate::shell::{self, Command, Script, Word};
-use crate::syntax::Text;
+use crate::syntax::{Keyword, Text};
 use crate::text::Span;
 
 // ---------------------------------------------------------------------------------------
@@ -94,10 +94,43 @@ pub fn from_image_span(context: &Context, stage: usize) -> Span {
     }
 }
 
-/// Whether the file opts into BuildKit: a `# syntax=` directive or a `RUN --mount` anywhere.
+/// Whether the file opts into BuildKit: a `# syntax=` directive, or syntax only BuildKit
+/// understands anywhere (`RUN --mount`, heredocs, `COPY --link`...; see [`buildkit_feature`]).
+/// Adding the directive (LL1019's fix) therefore never changes the answer.
 pub fn uses_buildkit(context: &Context) -> bool {
     context.model.doc.directives.syntax.is_some()
-        || (0..context.len()).any(|i| !context.mounts(i).is_empty())
+        || (0..context.len()).any(|i| buildkit_feature(context, i).is_some())
+}
+
+/// The first BuildKit-only flag or heredoc of instruction `i` (looking through ONBUILD):
+/// its span and a description (`` `--mount` ``, `a heredoc`).
+pub fn buildkit_feature(context: &Context, i: usize) -> Option<(Span, String)> {
+    let instruction = context.instruction(i);
+    let command = instruction.effective_command();
+    let flags: &[&str] = match command.keyword {
+        Keyword::Run => &["mount", "network", "security", "device"],
+        Keyword::Copy => &["link", "chmod", "parents", "exclude"],
+        Keyword::Add => &[
+            "link",
+            "chmod",
+            "checksum",
+            "keep-git-dir",
+            "exclude",
+            "unpack",
+        ],
+        _ => return None,
+    };
+    command
+        .flags
+        .iter()
+        .find(|f| flags.contains(&f.name()))
+        .map(|f| (f.text.span, format!("`--{}`", f.name())))
+        .or_else(|| {
+            instruction
+                .heredocs
+                .first()
+                .map(|h| (h.word, "a heredoc".to_string()))
+        })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -474,6 +507,7 @@ impl RunRemovals {
 }
 
 /// An OS package installed by a RUN of the final image and never removed again.
+#[derive(Clone)]
 pub struct KeptPackage<'a> {
     pub instruction: usize,
     pub word: &'a Word,
@@ -484,7 +518,19 @@ pub struct KeptPackage<'a> {
 
 /// OS packages matching `wanted` that the final image's RUNs install and neither the same RUN
 /// nor a later RUN of the final image removes. Grouped by command, in order.
-pub fn kept_packages<'a>(context: &'a Context, wanted: fn(&str) -> bool) -> Vec<KeptPackage<'a>> {
+pub fn kept_packages<'a>(context: &Context<'a>, wanted: fn(&str) -> bool) -> Vec<KeptPackage<'a>> {
+    context
+        .kept_os_packages()
+        .iter()
+        .filter(|p| wanted(&p.name))
+        .cloned()
+        .collect()
+}
+
+/// Every OS package the final image keeps (computed once per lint, see
+/// `Context::kept_os_packages`).
+pub(crate) fn all_kept_packages<'a>(context: &Context<'a>) -> Vec<KeptPackage<'a>> {
+    let wanted = |_: &str| true;
     let chain = final_chain(context);
     let instructions = chain_instructions(context.model, &chain);
     // Removals per RUN, to see whether a later RUN removes a package.
@@ -789,6 +835,30 @@ pub mod test_support {
         .into_iter()
         .filter(|f| f.code == code)
         .collect()
+    }
+
+    /// `text` with every fix of `code`'s findings applied (panics if the result does not
+    /// parse cleanly).
+    pub fn fixed(code: &str, text: &str) -> String {
+        fixed_with(code, text, &Config::default(), None)
+    }
+
+    pub fn fixed_with(code: &str, text: &str, config: &Config, ignore: Option<&str>) -> String {
+        let found = findings_with(code, text, config, ignore);
+        let fixes: Vec<&crate::fix::Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+        let (out, _) = crate::fix::apply_fixes(text, fixes);
+        let model = Model::parse(&out);
+        assert!(
+            model.doc.errors.is_empty() && model.errors.is_empty(),
+            "fixed text does not parse: {:?}\n{out}",
+            model.errors
+        );
+        out
+    }
+
+    /// Whether some finding of `code` on `text` carries a fix.
+    pub fn has_fix(code: &str, text: &str) -> bool {
+        findings(code, text).iter().any(|f| f.fix.is_some())
     }
 
     /// The source text each finding of `code` points at.

@@ -1,8 +1,13 @@
 //! LL1003: package-manager caches left in the final image (npm, poetry, go, cargo, gem,
 //! bundler, composer; pip, apt, apk, yarn, yum, dnf and zypper are hadolint's DL rules).
 
+use super::g5_fix_util::{append_step, Style};
 use super::g5_util::{dep_install, final_chain, has_cache_mount_for, root_of, Root};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, RunAnalysis, Severity};
+use crate::fix::{Edit, Fix};
+use crate::rules::cmd::is_truthy;
+use crate::rules::{
+    Category, Context, Docs, Origin, Report, Rule, RunAnalysis, ScriptPart, Severity,
+};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -27,8 +32,20 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
         "FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Per manager. Safe, because only a download cache or generated documentation leaves \
+         the image and nothing installed changes: npm gets `&& npm cache clean --force` \
+         after the install, `gem install` gets `--no-document`, composer gets `&& composer \
+         clear-cache`, bundler in an official ruby image (gems in /usr/local/bundle) gets \
+         `&& rm -rf /usr/local/bundle/cache`, and poetry gets the cache directory removed \
+         when its virtualenv is known to live elsewhere (in the project, or not created). \
+         Unsafe: Go gets `&& go clean -cache -modcache`, which also drops the module sources \
+         a later `go build` or `go run` in the image would have reused. Cargo has no fix: \
+         its remedy is a build stage. The step is added right after the install, on a new \
+         line when the RUN puts one command per line.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
@@ -75,12 +92,24 @@ fn problem(
     i: usize,
     run: &RunAnalysis,
     cmd: &Command,
-) -> Option<String> {
+) -> Option<(&'static str, String)> {
     let install = dep_install(cmd)?;
+    let message = problem_message(context, chain, i, run, cmd, install.manager)?;
+    Some((install.manager, message))
+}
+
+fn problem_message(
+    context: &Context,
+    chain: &[usize],
+    i: usize,
+    run: &RunAnalysis,
+    cmd: &Command,
+    manager: &str,
+) -> Option<String> {
     let mounts = context.mounts(i);
     let scope = context.model.scope(i);
     let env = |name: &str| scope.binding(name).and_then(|b| b.value.clone());
-    match install.manager {
+    match manager {
         "npm" => {
             let clean = runs(run, "npm", &["cache", "clean"]) || removes(run, &[".npm"]);
             let mounted = has_cache_mount_for(mounts, "/.npm");
@@ -175,17 +204,138 @@ fn problem(
     }
 }
 
+/// Whether poetry's virtualenv is known not to live in its cache directory (in-project, not
+/// created, or given its own path), so removing the cache removes only downloads.
+fn poetry_venv_elsewhere(context: &Context, i: usize, run: &RunAnalysis) -> bool {
+    let scope = context.model.scope(i);
+    let env = |name: &str| scope.binding(name).and_then(|b| b.value.clone());
+    let configured = (0..=i).any(|j| {
+        context.run(j).is_some_and(|r| {
+            let t = r.full_text();
+            t.contains("virtualenvs.create false") || t.contains("virtualenvs.in-project true")
+        })
+    });
+    env("POETRY_VIRTUALENVS_IN_PROJECT").is_some_and(|v| is_truthy(&v))
+        || env("POETRY_VIRTUALENVS_CREATE")
+            .is_some_and(|v| matches!(v.as_str(), "0" | "false" | "False" | "FALSE" | "no" | "off"))
+        || configured
+        || run.full_text().contains("virtualenvs.create false")
+}
+
+/// The fix for a finding about `cmd` (the last command of its manager in the RUN).
+fn fix_for(
+    context: &Context,
+    i: usize,
+    run: &RunAnalysis,
+    part: &ScriptPart,
+    cmd: &Command,
+    manager: &str,
+    style: &Style,
+) -> Option<Fix> {
+    let model = context.model;
+    let scope = model.scope(i);
+    let env = |name: &str| scope.binding(name).and_then(|b| b.value.clone());
+    let append = |step: &str| append_step(model, i, run, part, cmd, step, style);
+    match manager {
+        "npm" => Some(Fix::safe(
+            "Clean the npm cache in the same RUN",
+            vec![append("npm cache clean --force")?],
+        )),
+        "gem" => {
+            if run.exec_form {
+                return None;
+            }
+            let sub = cmd.positional_args().into_iter().next()?;
+            let at = part.span(model, &sub.range).end;
+            Some(Fix::safe(
+                "Add `--no-document`",
+                vec![Edit::insert(at, " --no-document")],
+            ))
+        }
+        "composer" => Some(Fix::safe(
+            "Clear composer's cache in the same RUN",
+            vec![append("composer clear-cache")?],
+        )),
+        "bundler" => {
+            // Only where the cache's place is known: official ruby images, default paths.
+            let chain = final_chain(context);
+            let official_ruby = chain.first().is_some_and(|&s| {
+                matches!(root_of(model, s), Root::Image(image, _) if image.is_official() && image.name == "ruby")
+            });
+            let moved = ["GEM_HOME", "BUNDLE_PATH", "BUNDLE_DEPLOYMENT"]
+                .iter()
+                .any(|v| env(v).is_some())
+                || cmd.has_long_flag("path")
+                || cmd.has_long_flag("deployment")
+                || cmd.has_long_flag("system")
+                || run.full_text().contains("config set path")
+                || run.full_text().contains("config path");
+            if !official_ruby || moved {
+                return None;
+            }
+            Some(Fix::safe(
+                "Remove bundler's gem cache in the same RUN",
+                vec![append("rm -rf /usr/local/bundle/cache")?],
+            ))
+        }
+        "poetry" => {
+            if !poetry_venv_elsewhere(context, i, run) {
+                return None;
+            }
+            let step = if env("POETRY_CACHE_DIR").is_some() {
+                "rm -rf $POETRY_CACHE_DIR"
+            } else if env("XDG_CACHE_HOME").is_none() {
+                "rm -rf ~/.cache/pypoetry"
+            } else {
+                return None;
+            };
+            Some(Fix::safe(
+                "Remove poetry's cache in the same RUN",
+                vec![append(step)?],
+            ))
+        }
+        "go" => {
+            // `go mod download` exists to fill the module cache: no fix there.
+            let sub = cmd.positional_args().into_iter().next()?;
+            if sub.value == "mod" {
+                return None;
+            }
+            Some(Fix::unsafe_(
+                "Clean Go's build and module caches in the same RUN",
+                vec![append("go clean -cache -modcache")?],
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn check(context: &Context, report: &mut Report) {
     let chain = final_chain(context);
+    let style = Style::of(context.model);
     for i in super::g5_util::chain_instructions(context.model, &chain) {
         if context.typed_effective(i).1 {
             continue;
         }
         let Some(run) = context.run(i) else { continue };
-        for (cmd, part) in run.commands() {
-            if let Some(message) = problem(context, &chain, i, run, cmd) {
-                report.add(i, part.command_span(context.model, cmd), message);
-            }
+        let found: Vec<(&Command, &ScriptPart, &'static str, String)> = run
+            .commands()
+            .filter_map(|(cmd, part)| {
+                problem(context, &chain, i, run, cmd).map(|(m, msg)| (cmd, part, m, msg))
+            })
+            .collect();
+        for (cmd, part, manager, message) in &found {
+            // Cleanup steps go after the RUN's last install of the manager (one edit for all).
+            let fix = match *manager {
+                "gem" => fix_for(context, i, run, part, cmd, manager, &style),
+                _ => found
+                    .iter()
+                    .rev()
+                    .find(|f| f.2 == *manager)
+                    .and_then(|l| fix_for(context, i, run, l.1, l.0, manager, &style)),
+            };
+            report
+                .add(i, part.command_span(context.model, cmd), message.clone())
+                .fix = fix;
         }
     }
 }
@@ -281,6 +431,72 @@ mod tests {
             "FROM python:3.13\nRUN pip install flask && yarn install\n"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        assert_eq!(
+            fixed("LL1003", "FROM node:22\nRUN npm ci\n"),
+            "FROM node:22\nRUN npm ci && npm cache clean --force\n"
+        );
+        // One cleanup after the RUN's last npm install, in the RUN's own layout.
+        assert_eq!(
+            fixed(
+                "LL1003",
+                "FROM node:22\nRUN npm install -g a \\\n    && npm install -g b \\\n    && echo done\n"
+            ),
+            "FROM node:22\nRUN npm install -g a \\\n    && npm install -g b \\\n    && npm cache clean --force \\\n    && echo done\n"
+        );
+        assert_eq!(
+            fixed("LL1003", "# escape=`\nFROM node:22\nRUN apt-get update `\n    && npm ci\n"),
+            "# escape=`\nFROM node:22\nRUN apt-get update `\n    && npm ci `\n    && npm cache clean --force\n"
+        );
+        assert_eq!(
+            fixed("LL1003", "FROM node:22\nRUN <<EOF\nset -e\nnpm ci\nEOF\n"),
+            "FROM node:22\nRUN <<EOF\nset -e\nnpm ci && npm cache clean --force\nEOF\n"
+        );
+        assert_eq!(
+            fixed("LL1003", "FROM debian:12\nRUN gem install rails -v 7.1\n"),
+            "FROM debian:12\nRUN gem install --no-document rails -v 7.1\n"
+        );
+        assert_eq!(
+            fixed("LL1003", "FROM php:8.3\nRUN composer install --no-dev\n"),
+            "FROM php:8.3\nRUN composer install --no-dev && composer clear-cache\n"
+        );
+        assert_eq!(
+            fixed("LL1003", "FROM ruby:3.3\nRUN bundle install\n"),
+            "FROM ruby:3.3\nRUN bundle install && rm -rf /usr/local/bundle/cache\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1003",
+                "FROM python:3.13\nENV POETRY_VIRTUALENVS_IN_PROJECT=1 POETRY_CACHE_DIR=/tmp/pc\nRUN poetry install --no-root\n"
+            ),
+            "FROM python:3.13\nENV POETRY_VIRTUALENVS_IN_PROJECT=1 POETRY_CACHE_DIR=/tmp/pc\nRUN poetry install --no-root && rm -rf $POETRY_CACHE_DIR\n"
+        );
+        let go = findings("LL1003", "FROM golang:1.23\nRUN go build -o /app .\n");
+        assert_eq!(
+            go[0].fix.as_ref().unwrap().applicability,
+            crate::fix::Applicability::Unsafe
+        );
+        assert_eq!(
+            fixed("LL1003", "FROM golang:1.23\nRUN go build -o /app .\n"),
+            "FROM golang:1.23\nRUN go build -o /app . && go clean -cache -modcache\n"
+        );
+        // No fix where the remedy is not a local edit or the cache's place is unknown.
+        for text in [
+            "FROM rust:1.80\nRUN cargo build --release\n",
+            "FROM golang:1.23\nRUN go mod download\n",
+            "FROM python:3.13\nRUN poetry install\n",
+            "FROM debian:12\nRUN bundle install\n",
+            "FROM ruby:3.3\nENV BUNDLE_PATH=/gems\nRUN bundle install\n",
+            "FROM node:22\nRUN npm ci || true\n",
+            "FROM node:22\nRUN [\"npm\", \"ci\"]\n",
+        ] {
+            let f = findings("LL1003", text);
+            assert_eq!(f.len(), 1, "{text}");
+            assert!(f[0].fix.is_none(), "{text}");
+        }
     }
 
     #[test]

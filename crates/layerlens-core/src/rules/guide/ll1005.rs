@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY requirements.txt .\nRUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt\n\nFROM python:3.13-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY --from=builder /wheels /wheels\nRUN pip install --no-cache-dir /wheels/*\n",
         "Multi-Stage Builds",
     ),
+    // No fix: moving the build into a builder stage is a structural change (the optimizer's split).
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -29,6 +29,8 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Understanding Docker Layers",
     ),
+    // No fix: the cleanup belongs in the RUN that created the files, and moving it there breaks
+    // the RUNs in between that still use them; merging the RUNs is the optimizer's move.
     fix: crate::rules::Fixability::None,
     check,
 };

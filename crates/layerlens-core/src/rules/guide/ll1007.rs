@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=secret,id=db_password \\\n    DB_PASS=\"$(cat /run/secrets/db_password)\" ./migrate.sh\n",
         "Security Best Practices",
     ),
+    // No fix: replacing a secret with a secret mount or a runtime variable needs a person.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,5 +1,7 @@
 //! LL1008: whole-system upgrades (`apt-get upgrade`, `apk upgrade`, `yum update`...).
 
+use super::g5_fix_util::delete_command;
+use crate::fix::Fix;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -21,8 +23,15 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get upgrade -y \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends --only-upgrade openssl \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Deletes the upgrade command together with the `&&` or `;` that joins it to its \
+         neighbours (the whole RUN when it did nothing else). Unsafe: the image then keeps \
+         the package versions of its base instead of the newest ones, which is the point \
+         but may drop a security update the base image has not shipped yet. No fix when the \
+         upgrade sits in a pipeline, condition, loop or `sh -c` string, or behind `||`.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
@@ -86,14 +95,18 @@ fn check(context: &Context, report: &mut Report) {
                 continue;
             }
             let span = part.span(context.model, &(cmd.words[0].range.start..sub.range.end));
-            report.add(
-                i,
-                span,
-                format!(
-                    "`{name} {}` upgrades every package to whatever the mirrors hold today: use a newer base image tag and upgrade single packages by name if needed",
-                    sub.value
-                ),
-            );
+            let fix = delete_command(context.model, i, run, part, cmd)
+                .map(|edits| Fix::unsafe_(format!("Remove `{name} {}`", sub.value), edits));
+            report
+                .add(
+                    i,
+                    span,
+                    format!(
+                        "`{name} {}` upgrades every package to whatever the mirrors hold today: use a newer base image tag and upgrade single packages by name if needed",
+                        sub.value
+                    ),
+                )
+                .fix = fix;
         }
     }
 }
@@ -116,6 +129,62 @@ mod tests {
         );
         for text in [FASTAPI, NEXTJS, GO] {
             assert!(findings("LL1008", text).is_empty());
+        }
+    }
+
+    #[test]
+    fn fixes() {
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "FROM debian:12\nRUN apt-get update && apt-get upgrade -y\n"
+            ),
+            "FROM debian:12\nRUN apt-get update\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "FROM debian:12\nRUN apt-get update \\\n    && apt-get -y dist-upgrade \\\n    && rm -rf /var/lib/apt/lists/*\n"
+            ),
+            "FROM debian:12\nRUN apt-get update \\\n    && rm -rf /var/lib/apt/lists/*\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "# escape=`\nFROM alpine:3.20\nRUN apk upgrade --no-cache `\n    && apk add --no-cache curl\n"
+            ),
+            "# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl\n"
+        );
+        // A RUN that only upgrades goes; comments stay.
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "FROM fedora:40\n# patch everything\nRUN yum -y update\nRUN yum -y install x\n"
+            ),
+            "FROM fedora:40\n# patch everything\nRUN yum -y install x\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get upgrade -y\nEOF\n"
+            ),
+            "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\nEOF\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1008",
+                "FROM debian:12\nONBUILD RUN apt-get update && apt-get upgrade -y\n"
+            ),
+            "FROM debian:12\nONBUILD RUN apt-get update\n"
+        );
+        for text in [
+            "FROM x\nRUN sh -c 'apt-get upgrade -y'\n",
+            "FROM x\nRUN apt-get upgrade -y || true\n",
+            "FROM x\nRUN [\"apt-get\", \"upgrade\", \"-y\"]\n",
+        ] {
+            let f = findings("LL1008", text);
+            assert_eq!(f.len(), 1, "{text}");
+            assert!(f[0].fix.is_none(), "{text}");
         }
     }
 }

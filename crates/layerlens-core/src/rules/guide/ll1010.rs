@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim@sha256:0c7dcb3ae2b2d8bb2b2d8a7c8e0e5bd8e6d2c8bb1a2a0c3b9e8c1f4a5b6c7d8e9f\nCMD [\"python\", \"-V\"]\n",
         "Security Best Practices",
     ),
+    // No fix: the digest to pin is not in the file (it has to be looked up in a registry).
     fix: crate::rules::Fixability::None,
     check,
 };

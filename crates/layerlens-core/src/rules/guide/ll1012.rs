@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nUSER nobody\nEXPOSE 8000\nHEALTHCHECK --interval=30s --timeout=3s \\\n    CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://localhost:8000/')\"]\nCMD [\"python\", \"-m\", \"http.server\"]\n",
         "Production Optimizations",
     ),
+    // No fix: what to probe (port, path, command) is specific to the application.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: placeholder labels would publish wrong metadata; the values need a person.
     fix: crate::rules::Fixability::None,
     check,
 };

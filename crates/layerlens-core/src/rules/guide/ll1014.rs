@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: Some("__pycache__/\n*.pyc\n"),
         fix_note: "",
     },
+    // No fix: the remedy is a .dockerignore file, not an edit of the Dockerfile.
     fix: crate::rules::Fixability::None,
     check,
 };

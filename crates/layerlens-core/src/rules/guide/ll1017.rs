@@ -28,6 +28,8 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"python\", \"-V\"]\n",
         "Security Best Practices",
     ),
+    // No fix: which supported release to move to (and whether the app runs on it) is a
+    // person's decision.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,7 +1,10 @@
 //! LL1019: BuildKit-only syntax without a `# syntax=` directive.
 
+use super::g5_fix_util::Style;
+use super::g5_util::buildkit_feature;
+use crate::fix::{Edit, Fix};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
-use crate::syntax::Keyword;
+use crate::syntax::NodeKind;
 
 pub static RULE: Rule = Rule {
     code: "LL1019",
@@ -22,8 +25,14 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
         "# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
         "Build Performance",
+    )
+    .with_fix_note(
+        "Inserts `# syntax=docker/dockerfile:1` as the file's first line (after a byte-order \
+         mark, before any other directive). Safe: the instructions and what they build stay \
+         the same; the line only names the frontend that already has to parse them (BuildKit \
+         pulls that frontend image when it builds).",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -34,32 +43,7 @@ fn check(context: &Context, report: &mut Report) {
     let mut first = None;
     let mut count = 0;
     for i in 0..context.len() {
-        let instruction = context.instruction(i);
-        let command = instruction.effective_command();
-        let flags: &[&str] = match command.keyword {
-            Keyword::Run => &["mount", "network", "security", "device"],
-            Keyword::Copy => &["link", "chmod", "parents", "exclude"],
-            Keyword::Add => &[
-                "link",
-                "chmod",
-                "checksum",
-                "keep-git-dir",
-                "exclude",
-                "unpack",
-            ],
-            _ => continue,
-        };
-        let found = command
-            .flags
-            .iter()
-            .find(|f| flags.contains(&f.name()))
-            .map(|f| (f.text.span, format!("`--{}`", f.name())))
-            .or_else(|| {
-                instruction
-                    .heredocs
-                    .first()
-                    .map(|h| (h.word, "a heredoc".to_string()))
-            });
+        let found = buildkit_feature(context, i);
         if let Some((span, what)) = found {
             count += 1;
             first.get_or_insert((i, span, what));
@@ -71,13 +55,30 @@ fn check(context: &Context, report: &mut Report) {
         } else {
             String::new()
         };
-        report.add(
-            i,
-            span,
-            format!(
-                "{what} needs BuildKit's Dockerfile frontend{more}: add `# syntax=docker/dockerfile:1` as the first line so every builder parses this file the same way"
-            ),
-        );
+        let style = Style::of(context.model);
+        // After a byte-order mark; directives may follow in any order.
+        let at = context
+            .model
+            .doc
+            .nodes
+            .first()
+            .filter(|n| n.kind == NodeKind::ByteOrderMark)
+            .map_or(0, |n| n.span.end);
+        report
+            .add(
+                i,
+                span,
+                format!(
+                    "{what} needs BuildKit's Dockerfile frontend{more}: add `# syntax=docker/dockerfile:1` as the first line so every builder parses this file the same way"
+                ),
+            )
+            .fix = Some(Fix::safe(
+            "Add `# syntax=docker/dockerfile:1`",
+            vec![Edit::insert(
+                at,
+                format!("# syntax=docker/dockerfile:1{}", style.newline),
+            )],
+        ));
     }
 }
 
@@ -112,5 +113,28 @@ mod tests {
         for text in [FASTAPI, NEXTJS, GO] {
             assert!(findings("LL1019", text).is_empty());
         }
+    }
+
+    #[test]
+    fn fixes() {
+        assert_eq!(
+            fixed("LL1019", "FROM alpine\nCOPY --link a /a\n"),
+            "# syntax=docker/dockerfile:1\nFROM alpine\nCOPY --link a /a\n"
+        );
+        // After a byte-order mark, before other directives, CRLF kept.
+        assert_eq!(
+            fixed(
+                "LL1019",
+                "\u{feff}# escape=`\r\nFROM alpine\r\nRUN <<EOF\r\necho hi\r\nEOF\r\n"
+            ),
+            "\u{feff}# syntax=docker/dockerfile:1\r\n# escape=`\r\nFROM alpine\r\nRUN <<EOF\r\necho hi\r\nEOF\r\n"
+        );
+        let text =
+            "# check=error=true\nFROM alpine\nONBUILD RUN --mount=type=cache,target=/x true\n";
+        let out = fixed("LL1019", text);
+        assert!(out.starts_with("# syntax=docker/dockerfile:1\n# check=error=true\n"));
+        let model = crate::model::Model::parse(&out);
+        assert!(model.doc.directives.syntax.is_some());
+        assert!(model.doc.directives.check.is_some());
     }
 }

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nUSER nobody\nEXPOSE 8000\nHEALTHCHECK CMD python -c \"import urllib.request; urllib.request.urlopen('http://localhost:8000/health')\"\nCMD [\"python\", \"-m\", \"http.server\", \"8000\"]\n",
         "Production Optimizations",
     ),
+    // No fix: installing the tool or rewriting the probe with what the image has is a choice.
     fix: crate::rules::Fixability::None,
     check,
 };

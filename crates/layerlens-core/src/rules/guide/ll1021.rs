@@ -1,9 +1,12 @@
 //! LL1021: CMD/ENTRYPOINT in exec form that wraps the program in `sh -c` without `exec`.
 
+use super::g5_fix_util::is_plain_list_element;
 use super::g5_util::{chain_instructions, final_chain};
+use crate::fix::{Edit, Fix};
 use crate::instructions::{CommandLine, Typed};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
-use crate::shell;
+use crate::shell::{self, Script};
+use crate::syntax::Text;
 
 pub static RULE: Rule = Rule {
     code: "LL1021",
@@ -24,12 +27,58 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nUSER nobody\nCMD [\"sh\", \"-c\", \"python app.py --port $PORT\"]\n",
         "FROM python:3.13-slim\nUSER nobody\nCMD [\"sh\", \"-c\", \"exec python app.py --port $PORT\"]\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Puts `exec ` in front of the script's last command, so the shell replaces itself \
+         with the program, which becomes PID 1 and receives SIGTERM. Unsafe: the shell is \
+         gone once the program starts, so anything the script meant to do after it (traps, \
+         cleanup) no longer runs, and the program's own signal handling now decides how the \
+         container stops. No fix when the last command is a shell builtin, sets variables \
+         in front of it, sits in a pipeline, condition, loop or background job, or the \
+         script uses `trap`.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
 const SHELLS: [&str; 7] = ["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"];
+
+/// Shell builtins that `exec` cannot run as a program.
+const BUILTINS: [&str; 22] = [
+    "cd", "wait", "export", "set", "unset", "trap", "source", ".", "exit", "return", "shift",
+    "eval", "read", "true", "false", ":", "exec", "ulimit", "umask", "alias", "local", "[[",
+];
+
+/// `exec ` before the script's last command, when that is a plain program run at the end.
+fn exec_fix(context: &Context, script: &Text, parsed: &Script) -> Option<Fix> {
+    let raw = script.span.slice(&context.model.doc.text);
+    // Offsets in the value map to the JSON token only when nothing in it is escaped.
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner != script.value || !parsed.errors.is_empty() || !parsed.functions.is_empty() {
+        return None;
+    }
+    if parsed.commands.iter().any(|c| c.is("trap")) {
+        return None;
+    }
+    let last = parsed.commands.iter().max_by_key(|c| c.range.start)?;
+    let name = last.name()?;
+    if !is_plain_list_element(last)
+        || last.operator_after.is_some()
+        || !last.assignments.is_empty()
+        || BUILTINS.contains(&name)
+        || parsed
+            .commands
+            .iter()
+            .any(|c| c.range.start > last.range.end)
+    {
+        return None;
+    }
+    let at = script.span.start + 1 + last.range.start;
+    Some(Fix::unsafe_(
+        format!("Start `{name}` with `exec`"),
+        vec![Edit::insert(at, "exec ")],
+    ))
+}
 
 fn check(context: &Context, report: &mut Report) {
     let chain = final_chain(context);
@@ -75,6 +124,7 @@ fn check(context: &Context, report: &mut Report) {
         if name == "bash" && lone {
             continue;
         }
+        let fix = exec_fix(context, script, &parsed);
         report.add(
             i,
             script.span,
@@ -86,7 +136,8 @@ fn check(context: &Context, report: &mut Report) {
                     .map(|c| script.value.get(c.range.clone()).unwrap_or(""))
                     .unwrap_or("")
             ),
-        );
+        )
+        .fix = fix;
     }
 }
 
@@ -137,6 +188,44 @@ mod tests {
         assert!(findings("LL1021", "FROM x\nCMD sh -c 'serve'\n").is_empty());
         for text in [FASTAPI, NEXTJS, GO] {
             assert!(findings("LL1021", text).is_empty());
+        }
+    }
+
+    #[test]
+    fn fixes() {
+        assert_eq!(
+            fixed(
+                "LL1021",
+                "FROM x\nCMD [\"sh\", \"-c\", \"python app.py --port $PORT\"]\n"
+            ),
+            "FROM x\nCMD [\"sh\", \"-c\", \"exec python app.py --port $PORT\"]\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1021",
+                "FROM x\nENTRYPOINT [ \"/bin/sh\", \"-ec\", \\\n  \"migrate && serve > /dev/stdout\" ]\n"
+            ),
+            "FROM x\nENTRYPOINT [ \"/bin/sh\", \"-ec\", \\\n  \"migrate && exec serve > /dev/stdout\" ]\n"
+        );
+        assert_eq!(
+            fixed(
+                "LL1021",
+                "# escape=`\nFROM x\nCMD [\"bash\", \"-c\", \"migrate; serve\"]\n"
+            ),
+            "# escape=`\nFROM x\nCMD [\"bash\", \"-c\", \"migrate; exec serve\"]\n"
+        );
+        for text in [
+            "FROM x\nCMD [\"sh\", \"-c\", \"serve | tee log\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"trap 'kill 0' TERM; serve\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"PORT=1 serve\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"serve \\\"$A\\\"\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"serve; wait\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"if a; then serve; fi\"]\n",
+            "FROM x\nCMD [\"sh\", \"-c\", \"serve &\"]\n",
+        ] {
+            let f = findings("LL1021", text);
+            assert_eq!(f.len(), 1, "{text}");
+            assert!(f[0].fix.is_none(), "{text}");
         }
     }
 }

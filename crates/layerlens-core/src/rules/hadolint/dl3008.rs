@@ -1,6 +1,7 @@
 //! DL3008: `apt-get install` without pinned versions.
 
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::shell::{Command, Word};
 
 pub static RULE: Rule = Rule {
     code: "DL3008",
@@ -28,25 +29,37 @@ pub static RULE: Rule = Rule {
 /// Options of apt-get that take the next word as their value.
 const VALUE_FLAGS: [&str; 4] = ["-t", "--target-release", "-o", "-c"];
 
+/// The packages of an `apt-get install` (also used on `apt install`, which DL3027 renames)
+/// that carry no version, release or `.deb` path.
+pub(super) fn unpinned_packages(command: &Command) -> Vec<&Word> {
+    let positional = command.positional_args_with(&VALUE_FLAGS);
+    let Some(at) = positional.iter().position(|w| w.value == "install") else {
+        return Vec::new();
+    };
+    positional
+        .get(at + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .filter(|package| {
+            let name = package.value.as_str();
+            !(name.contains('=') || name.contains('/') || name.ends_with(".deb"))
+        })
+        .collect()
+}
+
 fn check(context: &Context, report: &mut Report) {
     for i in 0..context.len() {
         let Some(run) = context.run(i) else { continue };
         for (command, part) in run.commands_named("apt-get") {
-            let positional = command.positional_args_with(&VALUE_FLAGS);
-            let Some(at) = positional.iter().position(|w| w.value == "install") else {
-                continue;
-            };
-            for package in &positional[at + 1..] {
+            for package in unpinned_packages(command) {
                 let name = package.value.as_str();
-                let pinned = name.contains('=') || name.contains('/') || name.ends_with(".deb");
-                if !pinned {
-                    let span = part.span(context.model, &package.range);
-                    report.add(
-                        i,
-                        span,
-                        format!("pin the version of `{name}` (`{name}=<version>`) so rebuilds install the same package"),
-                    );
-                }
+                let span = part.span(context.model, &package.range);
+                report.add(
+                    i,
+                    span,
+                    format!("pin the version of `{name}` (`{name}=<version>`) so rebuilds install the same package"),
+                );
             }
         }
     }

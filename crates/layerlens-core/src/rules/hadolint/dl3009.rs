@@ -1,9 +1,12 @@
 //! DL3009: apt package lists left in the layer.
 
-use super::g1_util::{is_apt_call, is_kept, kept_stages};
+use super::g1_util::{
+    append_step, apt_subcommand, is_apt_call, is_kept, kept_stages, matched_later,
+};
+use crate::fix::Fix;
 use crate::instructions::{Mount, MountType};
 use crate::model::join_path;
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::shell::{Command, Word};
 
 pub static RULE: Rule = Rule {
@@ -28,15 +31,62 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Appends `rm -rf /var/lib/apt/lists/*` as the last step of the RUN (or of the heredoc \
+         script) that ran the update, in the layout the RUN already uses. Safe: the lists are \
+         only read by apt itself, and the fix is left out when a later RUN of the stage, or of \
+         a stage built on it, calls apt without its own update and so still needs them. \
+         Images then behave like Debian's and Ubuntu's official ones, which ship without \
+         lists.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
 const LISTS: &str = "/var/lib/apt/lists";
 
+/// The cleanup the fix appends.
+const CLEANUP: &str = "rm -rf /var/lib/apt/lists/*";
+
+/// apt subcommands that read the package lists.
+const READS_LISTS: [&str; 11] = [
+    "install",
+    "upgrade",
+    "dist-upgrade",
+    "full-upgrade",
+    "dselect-upgrade",
+    "reinstall",
+    "source",
+    "build-dep",
+    "download",
+    "satisfy",
+    "changelog",
+];
+
+/// Whether RUN `j` uses the package lists before updating them itself.
+fn needs_old_lists(context: &Context, j: usize) -> bool {
+    let Some(run) = context.run(j) else {
+        return false;
+    };
+    for (c, _) in run.commands() {
+        if is_update(c) {
+            return false;
+        }
+        let reads = c.is("apt-cache")
+            || (["apt-get", "apt", "aptitude"].iter().any(|t| c.is(t))
+                && apt_subcommand(c).is_some_and(|w| READS_LISTS.contains(&w.value.as_str())));
+        if reads {
+            return true;
+        }
+    }
+    false
+}
+
 fn check(context: &Context, report: &mut Report) {
     let kept = kept_stages(context);
+    // Computed on the first finding only: most files have none.
+    let mut later_readers: Option<Vec<bool>> = None;
     for i in 0..context.len() {
         let Some(run) = context.run(i) else { continue };
         if !is_kept(&kept, context, i) {
@@ -70,11 +120,18 @@ fn check(context: &Context, report: &mut Report) {
             continue;
         };
         let tool = command.basename().unwrap_or("apt-get");
-        report.add(
+        let readers = later_readers
+            .get_or_insert_with(|| matched_later(context, |j| needs_old_lists(context, j)));
+        let needed_later = readers.get(i).copied().unwrap_or(true);
+        let finding = report.add(
             i,
             part.command_span(context.model, command),
             format!("`{tool} update` leaves the package lists in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`"),
         );
+        if !needed_later {
+            finding.fix = append_step(context, i, part, CLEANUP)
+                .map(|edit| Fix::safe("Remove the apt lists at the end of this RUN", vec![edit]));
+        }
     }
 }
 
@@ -156,7 +213,7 @@ fn mount_covers_lists(mount: &Mount, workdir: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::g1_util::test_util::{count, spans};
+    use super::super::g1_util::test_util::{count, fix_count, fixed, spans};
 
     const UPDATE: &str = "apt-get update && apt-get install -y curl";
 
@@ -261,5 +318,79 @@ mod tests {
         assert_eq!(count("DL3009", text), 0);
         let text = "FROM debian:12\nRUN --mount=type=secret,id=x,target=/var/lib/apt/lists apt-get update\n";
         assert_eq!(count("DL3009", text), 1);
+    }
+
+    #[test]
+    fn fix_appends_the_cleanup_in_the_runs_layout() {
+        let fix = |body: &str| fixed("DL3009", &format!("FROM debian:12\nRUN {body}\n"));
+        // One line.
+        assert_eq!(
+            fix(UPDATE),
+            format!("FROM debian:12\nRUN {UPDATE} && rm -rf /var/lib/apt/lists/*\n")
+        );
+        // Leading operators: a new line with the same indentation.
+        assert_eq!(
+            fix("apt-get update \\\n    && apt-get install -y \\\n        curl \\\n        wget"),
+            "FROM debian:12\nRUN apt-get update \\\n    && apt-get install -y \\\n        curl \\\n        wget \\\n    && rm -rf /var/lib/apt/lists/*\n"
+        );
+        // Trailing operators.
+        assert_eq!(
+            fix("apt-get update && \\\n  apt-get install -y curl"),
+            "FROM debian:12\nRUN apt-get update && \\\n  apt-get install -y curl && \\\n  rm -rf /var/lib/apt/lists/*\n"
+        );
+        // A script ending in `;`.
+        assert_eq!(
+            fix("apt-get update;"),
+            "FROM debian:12\nRUN apt-get update; rm -rf /var/lib/apt/lists/*\n"
+        );
+        // Heredoc script: a new last line, indented like the one before.
+        assert_eq!(
+            fix("<<EOF\nset -e\napt-get update\n  apt-get install -y curl\nEOF"),
+            "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\n  apt-get install -y curl\n  rm -rf /var/lib/apt/lists/*\nEOF\n"
+        );
+        // `sh -c`: the cleanup follows the shell, in the same RUN.
+        assert_eq!(
+            fix("sh -c 'apt-get update'"),
+            "FROM debian:12\nRUN sh -c 'apt-get update' && rm -rf /var/lib/apt/lists/*\n"
+        );
+        // ONBUILD and CRLF line ends.
+        assert_eq!(
+            fixed(
+                "DL3009",
+                "FROM debian:12\r\nONBUILD RUN apt-get update \\\r\n    && apt-get install -y curl\r\n"
+            ),
+            "FROM debian:12\r\nONBUILD RUN apt-get update \\\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\n"
+        );
+    }
+
+    #[test]
+    fn fix_keeps_the_escape_character() {
+        let text =
+            "# escape=`\nFROM debian:12\nRUN apt-get update `\n    && apt-get install -y curl\n";
+        assert_eq!(
+            fixed("DL3009", text),
+            "# escape=`\nFROM debian:12\nRUN apt-get update `\n    && apt-get install -y curl `\n    && rm -rf /var/lib/apt/lists/*\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_where_it_would_not_run_last_or_would_break_a_later_step() {
+        // A trailing comment would swallow the appended step.
+        let text = format!("FROM debian:12\nRUN {UPDATE} # done\n");
+        assert_eq!(fix_count("DL3009", &text), 0);
+        // Exec form has no shell to run it.
+        assert_eq!(
+            fix_count("DL3009", "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n"),
+            0
+        );
+        // A later RUN installs without updating: it needs the lists.
+        let text = "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        assert_eq!(fix_count("DL3009", text), 0);
+        let text =
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-cache policy curl\n";
+        assert_eq!(fix_count("DL3009", text), 0);
+        // ...unless it updates first.
+        let text = "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(fix_count("DL3009", text), 1);
     }
 }

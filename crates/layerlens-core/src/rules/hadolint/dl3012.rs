@@ -1,7 +1,8 @@
 //! DL3012: more than one HEALTHCHECK in a stage.
 
+use crate::fix::{Edit, Fix};
 use crate::instructions::Typed;
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3012",
@@ -21,39 +22,55 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/health || exit 1\n",
         "FROM nginx:1.27\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/health || exit 1\n",
         "Production Optimizations",
+    )
+    .with_fix_note(
+        "Deletes the HEALTHCHECK that this one overrides (its whole line, continuation lines \
+         included; comments above it stay). Safe: the image keeps only the last HEALTHCHECK \
+         of the stage, so the deleted one never ran and the image's health check is \
+         unchanged.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
 fn check(context: &Context, report: &mut Report) {
     let mut stage = None;
     let mut first: Option<usize> = None;
+    let mut previous: Option<usize> = None;
     for i in 0..context.len() {
         if context.stage_of(i) != stage {
             stage = context.stage_of(i);
             first = None;
+            previous = None;
         }
         if !matches!(context.typed(i), Typed::Healthcheck(_)) {
             continue;
         }
-        match first {
-            None => first = Some(i),
-            Some(earlier) => {
-                let line = context.instruction(earlier).start_line;
-                report.add(
+        if let (Some(earlier), Some(overridden)) = (first, previous) {
+            let line = context.instruction(earlier).start_line;
+            let dead = context.instruction(overridden);
+            report
+                .add(
                     i,
                     context.keyword_span(i),
                     format!("this HEALTHCHECK replaces the one on line {line}: keep a single HEALTHCHECK per stage"),
-                );
-            }
+                )
+                .fix = Some(Fix::safe(
+                format!(
+                    "Delete the overridden HEALTHCHECK on line {}",
+                    dead.start_line
+                ),
+                vec![Edit::delete(dead.span)],
+            ));
         }
+        first = first.or(Some(i));
+        previous = Some(i);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::g1_util::test_util::{count, spans};
+    use super::super::g1_util::test_util::{count, fixed, spans};
 
     #[test]
     fn per_stage() {
@@ -73,6 +90,21 @@ mod tests {
                 "FROM a:1\nHEALTHCHECK CMD a\nONBUILD HEALTHCHECK CMD b\n"
             ),
             0
+        );
+    }
+
+    #[test]
+    fn fix_deletes_the_overridden_healthchecks() {
+        let text = "FROM a:1\n# first probe\nHEALTHCHECK CMD a\nHEALTHCHECK --interval=5s \\\n  CMD b\nEXPOSE 80\nhealthcheck CMD c\n";
+        assert_eq!(
+            fixed("DL3012", text),
+            "FROM a:1\n# first probe\nEXPOSE 80\nhealthcheck CMD c\n"
+        );
+        // Per stage.
+        let text = "FROM a:1\nHEALTHCHECK CMD a\nFROM b:1\nHEALTHCHECK CMD b\nHEALTHCHECK NONE\n";
+        assert_eq!(
+            fixed("DL3012", text),
+            "FROM a:1\nHEALTHCHECK CMD a\nFROM b:1\nHEALTHCHECK NONE\n"
         );
     }
 }

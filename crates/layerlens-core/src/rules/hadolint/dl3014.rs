@@ -1,7 +1,10 @@
 //! DL3014: `apt-get install` without `-y`.
 
-use super::g1_util::{apt_subcommand, is_apt_call, name_to_subcommand_span};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use super::g1_util::{
+    apt_subcommand, is_apt_call, name_to_subcommand_span, rewrite_word_with_flag,
+};
+use crate::fix::Fix;
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -21,8 +24,14 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install --no-install-recommends curl=7.88.1-10+deb12u8 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds `-y` right after `install`. Safe: the flag only answers the confirmation \
+         prompt. A build that succeeds today never reached that prompt (or its apt config \
+         already assumes yes), so it installs exactly the same packages with the flag; the \
+         only builds that change are the ones that stopped at the prompt and failed.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -33,16 +42,22 @@ fn check(context: &Context, report: &mut Report) {
             if !is_apt_call(command, &["apt-get"], "install") || assumes_yes(command) {
                 continue;
             }
-            report.add(
+            let subcommand = apt_subcommand(command);
+            let finding = report.add(
                 i,
-                name_to_subcommand_span(context, part, command, apt_subcommand(command)),
+                name_to_subcommand_span(context, part, command, subcommand),
                 "add `-y` so `apt-get install` does not stop at a confirmation prompt",
             );
+            // Written as a rewrite of `install`, so DL3015's insertion after the same word
+            // applies in the same pass: `install -y --no-install-recommends`.
+            finding.fix = subcommand
+                .and_then(|sub| rewrite_word_with_flag(context, i, part, sub, "-y"))
+                .map(|edit| Fix::safe("Add -y to apt-get install", vec![edit]));
         }
     }
 }
 
-fn assumes_yes(c: &Command) -> bool {
+pub(super) fn assumes_yes(c: &Command) -> bool {
     if c.has_flag('y') || c.has_long_flag("yes") || c.has_long_flag("assume-yes") {
         return true;
     }
@@ -74,7 +89,7 @@ fn assumes_yes(c: &Command) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::g1_util::test_util::{count, spans};
+    use super::super::g1_util::test_util::{count, fixed, spans};
 
     fn run(cmd: &str) -> usize {
         count("DL3014", &format!("FROM debian:12\nRUN {cmd}\n"))
@@ -108,6 +123,63 @@ mod tests {
                 "FROM debian:12\nONBUILD RUN apt-get install curl\n"
             ),
             1
+        );
+    }
+
+    #[test]
+    fn fix_adds_yes_after_install() {
+        let fix = |body: &str| fixed("DL3014", &format!("FROM debian:12\nRUN {body}\n"));
+        assert_eq!(
+            fix("apt-get update && apt-get install curl"),
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+        );
+        assert_eq!(
+            fix("apt-get update \\\n    && apt-get -q install \\\n        curl"),
+            "FROM debian:12\nRUN apt-get update \\\n    && apt-get -q install -y \\\n        curl\n"
+        );
+        assert_eq!(
+            fix("[\"apt-get\", \"install\", \"curl\"]"),
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n"
+        );
+        assert_eq!(
+            fix("sh -c 'apt-get install curl'"),
+            "FROM debian:12\nRUN sh -c 'apt-get install -y curl'\n"
+        );
+        assert_eq!(
+            fix("<<EOF\napt-get install curl\nEOF"),
+            "FROM debian:12\nRUN <<EOF\napt-get install -y curl\nEOF\n"
+        );
+        // Inside an exec-form `sh -c` string the word has no exact place: no fix.
+        let text = "FROM debian:12\nRUN [\"sh\", \"-c\", \"apt-get install curl\"]\n";
+        assert_eq!(fixed("DL3014", text), text);
+        assert_eq!(
+            fixed(
+                "DL3014",
+                "# escape=`\nFROM debian:12\nONBUILD RUN apt-get update `\n  && apt-get install curl\n"
+            ),
+            "# escape=`\nFROM debian:12\nONBUILD RUN apt-get update `\n  && apt-get install -y curl\n"
+        );
+    }
+
+    #[test]
+    fn fix_combines_with_no_install_recommends() {
+        // DL3014 rewrites `install`, DL3015 inserts after it: both apply in one pass.
+        let text = "FROM debian:12\nRUN apt-get install curl\n";
+        let model = crate::model::Model::parse(text);
+        let options = crate::rules::LintOptions {
+            keep_off_by_default: true,
+        };
+        let found = crate::rules::lint(&model, &Default::default(), None, &options);
+        let fixes = found
+            .iter()
+            .filter(|f| f.code == "DL3014" || f.code == "DL3015")
+            .filter_map(|f| f.fix.as_ref());
+        assert_eq!(
+            crate::fix::apply_fixes(text, fixes),
+            (
+                "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n".to_string(),
+                2
+            )
         );
     }
 }

@@ -1,7 +1,8 @@
 //! DL3015: `apt-get install` without `--no-install-recommends`.
 
-use super::g1_util::{apt_subcommand, is_apt_call, name_to_subcommand_span};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use super::g1_util::{apt_subcommand, insert_flag_after, is_apt_call, name_to_subcommand_span};
+use crate::fix::Fix;
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -23,8 +24,14 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3-pip=23.0.1+dfsg-1 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip=23.0.1+dfsg-1 \\\n    && rm -rf /var/lib/apt/lists/*\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Adds `--no-install-recommends` after `install`. Unsafe: the image no longer gets the \
+         recommended packages, and the application may have relied on one of them without \
+         listing it (a CA bundle, a locale, a helper binary). Check that it still runs, and \
+         add any package it needs to the install line explicitly.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Unsafe,
     check,
 };
 
@@ -35,16 +42,20 @@ fn check(context: &Context, report: &mut Report) {
             if !is_apt_call(command, &["apt-get"], "install") || skips_recommends(command) {
                 continue;
             }
-            report.add(
+            let subcommand = apt_subcommand(command);
+            let finding = report.add(
                 i,
-                name_to_subcommand_span(context, part, command, apt_subcommand(command)),
+                name_to_subcommand_span(context, part, command, subcommand),
                 "add `--no-install-recommends` so apt installs only the packages you list and their dependencies",
             );
+            finding.fix = subcommand
+                .and_then(|sub| insert_flag_after(context, i, part, sub, "--no-install-recommends"))
+                .map(|edit| Fix::unsafe_("Add --no-install-recommends", vec![edit]));
         }
     }
 }
 
-fn skips_recommends(c: &Command) -> bool {
+pub(super) fn skips_recommends(c: &Command) -> bool {
     if c.has_long_flag("no-install-recommends") {
         return true;
     }
@@ -62,7 +73,7 @@ fn skips_recommends(c: &Command) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::g1_util::test_util::{count, spans};
+    use super::super::g1_util::test_util::{count, fixed, spans};
 
     fn run(cmd: &str) -> usize {
         count("DL3015", &format!("FROM debian:12\nRUN {cmd}\n"))
@@ -98,6 +109,35 @@ mod tests {
                 "FROM debian:12\nONBUILD RUN apt-get install -y x\n"
             ),
             1
+        );
+    }
+
+    #[test]
+    fn fix_inserts_the_flag_after_install() {
+        let fix = |body: &str| fixed("DL3015", &format!("FROM debian:12\nRUN {body}\n"));
+        assert_eq!(
+            fix("apt-get install -y curl"),
+            "FROM debian:12\nRUN apt-get install --no-install-recommends -y curl\n"
+        );
+        assert_eq!(
+            fix("apt-get update \\\n && apt-get install -y \\\n   curl"),
+            "FROM debian:12\nRUN apt-get update \\\n && apt-get install --no-install-recommends -y \\\n   curl\n"
+        );
+        assert_eq!(
+            fix("[\"apt-get\", \"install\", \"-y\", \"curl\"]"),
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"--no-install-recommends\", \"-y\", \"curl\"]\n"
+        );
+        assert_eq!(
+            fix("<<EOF\nset -e\napt-get install -y curl\nEOF"),
+            "FROM debian:12\nRUN <<EOF\nset -e\napt-get install --no-install-recommends -y curl\nEOF\n"
+        );
+        let findings = super::super::g1_util::test_util::findings(
+            "DL3015",
+            "FROM debian:12\nRUN apt-get install -y curl\n",
+        );
+        assert_eq!(
+            findings[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::fix::Applicability::Unsafe)
         );
     }
 }

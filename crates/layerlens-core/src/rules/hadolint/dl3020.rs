@@ -1,8 +1,10 @@
 //! DL3020: ADD for local files and folders.
 
+use super::g1_util::{expand_at, keyword_in_style, Expanded};
 use super::g2_util::expand;
-use crate::instructions::{Source, Typed};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::fix::{Edit, Fix};
+use crate::instructions::{Add, Source, Typed};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3020",
@@ -25,8 +27,16 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27-alpine\nADD nginx.conf /etc/nginx/nginx.conf\n",
         "FROM nginx:1.27-alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Replaces the ADD keyword with COPY (in the file's casing), only when every source is \
+         a local path whose name is known and is not a URL, an archive name or a wildcard, and \
+         the instruction has no ADD-only option (`--checksum`, `--keep-git-dir`, `--unpack`). \
+         Safe: for such sources ADD copies exactly like COPY. The one difference left is a tar \
+         file whose name does not look like an archive, which ADD would unpack; keep ADD, with \
+         a comment, if you rely on that.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -46,11 +56,50 @@ fn needs_add(source: &str) -> bool {
         || ARCHIVE_EXTENSIONS.iter().any(|e| source.ends_with(e))
 }
 
+/// Options COPY accepts as well as ADD.
+const SHARED_OPTIONS: [&str; 4] = ["chown", "chmod", "link", "exclude"];
+
+/// Whether `source` is certainly a plain local path: its name is known (variables have
+/// values), it is neither a URL nor an archive, and it has no wildcard that could match one.
+fn is_plain_local(context: &Context, i: usize, source: &Source) -> bool {
+    let Source::Path(text) = source else {
+        return true;
+    };
+    let value = match expand_at(context.model, i, &text.value) {
+        Expanded::Known(v) => v,
+        Expanded::Unknown => return false,
+    };
+    !needs_add(&value)
+        && !needs_add(text.value.trim_matches('"'))
+        && !value.contains(['*', '?', '['])
+}
+
+/// The fix for ADD instruction `i`: COPY in its place, when that copies the same files.
+fn copy_instead(context: &Context, i: usize, add: &Add) -> Option<Fix> {
+    let command = context.instruction(i).effective_command();
+    let options_shared = command
+        .flags
+        .iter()
+        .all(|f| SHARED_OPTIONS.contains(&f.name()));
+    if !options_shared || !add.sources.iter().all(|s| is_plain_local(context, i, s)) {
+        return None;
+    }
+    let keyword = &command.keyword_text;
+    Some(Fix::safe(
+        "Use COPY instead of ADD",
+        vec![Edit::replace(
+            keyword.span,
+            keyword_in_style(&keyword.value, "COPY"),
+        )],
+    ))
+}
+
 fn check(context: &Context, report: &mut Report) {
     for i in 0..context.len() {
         let Typed::Add(add) = context.typed_effective(i).0 else {
             continue;
         };
+        let mut fix: Option<Option<Fix>> = None;
         for source in &add.sources {
             let (text, shown) = match source {
                 Source::Path(text) => {
@@ -67,19 +116,25 @@ fn check(context: &Context, report: &mut Report) {
                 }
                 Source::Heredoc { word, .. } => (word, format!("the inline file `{}`", word.value)),
             };
-            report.add(
-                i,
-                text.span,
-                format!(
-                    "{shown}: use COPY, since ADD is only needed to fetch URLs or unpack archives"
-                ),
-            );
+            let fix = fix
+                .get_or_insert_with(|| copy_instead(context, i, add))
+                .clone();
+            report
+                .add(
+                    i,
+                    text.span,
+                    format!(
+                        "{shown}: use COPY, since ADD is only needed to fetch URLs or unpack archives"
+                    ),
+                )
+                .fix = fix;
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::{fix_count, fixed};
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3020";
@@ -100,5 +155,59 @@ mod tests {
     fn flags_heredoc_and_onbuild() {
         let text = "FROM alpine:3.20\nADD <<EOF /etc/motd\nhi\nEOF\nONBUILD ADD app /app\nADD [\"x.tgz\", \"y\", \"/z/\"]\n";
         assert_eq!(spans(text, CODE), vec!["<<EOF", "app", "\"y\""]);
+    }
+
+    #[test]
+    fn fix_renames_the_keyword_in_the_files_casing() {
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM alpine:3.20\nADD --chown=app --chmod=644 conf /etc/conf\n"
+            ),
+            "FROM alpine:3.20\nCOPY --chown=app --chmod=644 conf /etc/conf\n"
+        );
+        assert_eq!(
+            fixed(CODE, "from alpine:3.20\nadd a b /d/\nAdd [\"x\", \"/y\"]\n"),
+            "from alpine:3.20\ncopy a b /d/\nCopy [\"x\", \"/y\"]\n"
+        );
+        assert_eq!(
+            fixed(CODE, "FROM alpine:3.20\nONBUILD ADD app /app\n"),
+            "FROM alpine:3.20\nONBUILD COPY app /app\n"
+        );
+        assert_eq!(
+            fixed(CODE, "FROM alpine:3.20\nADD <<EOF /etc/motd\nhi\nEOF\n"),
+            "FROM alpine:3.20\nCOPY <<EOF /etc/motd\nhi\nEOF\n"
+        );
+        assert_eq!(
+            fixed(CODE, "# escape=`\nFROM alpine:3.20\nADD a `\n    /b\n"),
+            "# escape=`\nFROM alpine:3.20\nCOPY a `\n    /b\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_when_add_does_more_than_copy() {
+        // An archive next to the local file would stop being unpacked.
+        assert_eq!(
+            fix_count(CODE, "FROM alpine:3.20\nADD a.tar.gz conf /d/\n"),
+            0
+        );
+        // A wildcard may match an archive; a variable may hold a URL.
+        assert_eq!(fix_count(CODE, "FROM alpine:3.20\nADD conf* /d/\n"), 0);
+        assert_eq!(
+            fix_count(CODE, "FROM alpine:3.20\nARG SRC\nADD $SRC /d/\n"),
+            0
+        );
+        // ADD-only options.
+        assert_eq!(
+            fix_count(
+                CODE,
+                "FROM alpine:3.20\nADD --checksum=sha256:abc conf /d/\n"
+            ),
+            0
+        );
+        assert_eq!(
+            fix_count(CODE, "FROM alpine:3.20\nARG SRC=conf\nADD $SRC /d/\n"),
+            1
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! DL3021: COPY of several sources to a destination that is not a directory.
 
 use super::g2_util::expand;
+use crate::fix::{Edit, Fix};
 use crate::instructions::{Source, Typed};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::syntax::Text;
 
 pub static RULE: Rule = Rule {
@@ -25,8 +26,14 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json /app\n",
         "FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json /app/\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds `/` at the end of the destination (inside its quotes, or inside the JSON \
+         string in exec form). Safe: with several sources the destination can only work as a \
+         directory, so the slash states what the copy already needs; every builder then \
+         creates the directory and puts each source in it under its own name.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -46,16 +53,46 @@ fn check(context: &Context, report: &mut Report) {
         {
             continue;
         }
-        report.add(
-            i,
-            dest.span,
-            format!(
-                "{keyword} has {} sources, so end the destination with `/` (`{}/`) to make it a directory",
-                sources.len(),
-                dest.value.trim_matches('"')
-            ),
-        );
+        report
+            .add(
+                i,
+                dest.span,
+                format!(
+                    "{keyword} has {} sources, so end the destination with `/` (`{}/`) to make it a directory",
+                    sources.len(),
+                    dest.value.trim_matches('"')
+                ),
+            )
+            .fix = trailing_slash(context, dest);
     }
+}
+
+/// The fix: a `/` at the end of the destination's path, inside any closing quote. Only for
+/// a destination written on one piece of source that ends like its value.
+fn trailing_slash(context: &Context, dest: &Text) -> Option<Fix> {
+    let written = context.model.doc.text.get(dest.span.start..dest.span.end)?;
+    let quoted = written.len() >= 2
+        && ((written.starts_with('"') && written.ends_with('"'))
+            || (written.starts_with('\'') && written.ends_with('\'')));
+    let path = if quoted {
+        &written[1..written.len() - 1]
+    } else {
+        written
+    };
+    let escape = context.model.doc.directives.escape;
+    // Text that is not the plain value (escapes, a continuation) is left alone.
+    if path.is_empty() || path.contains(escape) || path.contains(['\n', '\r', '"', '\'']) {
+        return None;
+    }
+    let at = if quoted {
+        dest.span.end - 1
+    } else {
+        dest.span.end
+    };
+    Some(Fix::safe(
+        "End the destination with /",
+        vec![Edit::insert(at, "/")],
+    ))
 }
 
 /// Whether a destination names a directory: a trailing slash, or `.`.
@@ -69,6 +106,7 @@ fn is_directory(dest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::{fix_count, fixed};
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3021";
@@ -90,5 +128,24 @@ mod tests {
     fn exec_form_heredocs_and_onbuild() {
         let text = "FROM alpine:3.20\nCOPY [\"a\", \"b\", \"/x\"]\nCOPY <<A <<B /y\n1\nA\n2\nB\nONBUILD COPY a b /z\n";
         assert_eq!(spans(text, CODE), vec!["\"/x\"", "/y", "/z"]);
+    }
+
+    #[test]
+    fn fix_adds_the_slash_inside_quotes() {
+        let text = "FROM alpine:3.20\nCOPY a b /app\nCOPY a b \"/q\"\nCOPY [\"a\", \"b\", \"/x\"]\nONBUILD ADD a b ${DIR}\nCOPY <<A <<B /y\n1\nA\n2\nB\n";
+        assert_eq!(
+            fixed(CODE, text),
+            "FROM alpine:3.20\nCOPY a b /app/\nCOPY a b \"/q/\"\nCOPY [\"a\", \"b\", \"/x/\"]\nONBUILD ADD a b ${DIR}/\nCOPY <<A <<B /y/\n1\nA\n2\nB\n"
+        );
+        assert_eq!(
+            fixed(
+                CODE,
+                "# escape=`\nFROM alpine:3.20\nCOPY a `\n     b /app\n"
+            ),
+            "# escape=`\nFROM alpine:3.20\nCOPY a `\n     b /app/\n"
+        );
+        // A destination with escapes or stray quotes is left alone.
+        assert_eq!(fix_count(CODE, "FROM alpine:3.20\nCOPY a b \"/q r\"\n"), 0);
+        assert_eq!(fix_count(CODE, "FROM alpine:3.20\nCOPY a b C:\\app\n"), 0);
     }
 }

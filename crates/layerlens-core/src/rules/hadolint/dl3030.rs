@@ -1,7 +1,9 @@
 //! DL3030: `yum install` without `-y`.
 
+use super::g1_util::rewrite_word_with_flag;
 use super::g2_util::{find_verb, head_span, RPM_GROUPS, RPM_VALUE_FLAGS};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::fix::Fix;
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3030",
@@ -21,8 +23,14 @@ pub static RULE: Rule = Rule {
         "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n",
         "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds `-y` right after the install verb (`yum install -y`). Safe: `-y` only answers \
+         the \"Is this ok\" question. A build that succeeds today either never asked it or \
+         has `assumeyes` in its yum configuration, and installs the same packages with the \
+         flag; only builds that stopped at the prompt behave differently, by finishing.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -41,7 +49,7 @@ fn check(context: &Context, report: &mut Report) {
             if command.has_flag('y') || command.has_long_flag("assumeyes") {
                 continue;
             }
-            report.add(
+            let finding = report.add(
                 i,
                 head_span(context.model, part, command, found.verb),
                 format!(
@@ -49,12 +57,15 @@ fn check(context: &Context, report: &mut Report) {
                     found.verb.value
                 ),
             );
+            finding.fix = rewrite_word_with_flag(context, i, part, found.verb, "-y")
+                .map(|edit| Fix::safe("Add -y to yum", vec![edit]));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::fixed;
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3030";
@@ -76,6 +87,29 @@ mod tests {
                 "\"yum\", \"install\"",
                 "yum install"
             ]
+        );
+    }
+
+    #[test]
+    fn fix_adds_the_switch() {
+        let from = "FROM centos:7";
+        assert_eq!(
+            fixed(
+                CODE,
+                &format!("{from}\nRUN yum install a-1 \\\n    && yum module install b:1\n")
+            ),
+            format!("{from}\nRUN yum install -y a-1 \\\n    && yum module install -y b:1\n")
+        );
+        assert_eq!(
+            fixed(CODE, "FROM centos:7\nRUN [\"yum\", \"install\", \"c-1\"]\n"),
+            "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"c-1\"]\n"
+        );
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM centos:7\nONBUILD RUN <<EOF\nyum groupinstall x\nEOF\n"
+            ),
+            "FROM centos:7\nONBUILD RUN <<EOF\nyum groupinstall -y x\nEOF\n"
         );
     }
 }

@@ -1,10 +1,12 @@
 //! DL3032: `yum install` without a later `yum clean all`.
 
+use super::g1_util::append_step;
 use super::g2_util::{
     find_verb, head_span, last_index, removes_under, run_commands, RPM_GROUPS, RPM_VALUE_FLAGS,
 };
+use crate::fix::Fix;
 use crate::rules::cmd::has_cache_mount;
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -27,8 +29,14 @@ pub static RULE: Rule = Rule {
         "FROM rockylinux:9\nRUN yum install -y httpd-2.4.57\n",
         "FROM rockylinux:9\nRUN yum install -y httpd-2.4.57 && yum clean all\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Appends `yum clean all` as the last step of the RUN (or of the heredoc script) that \
+         installs, in the layout the RUN already uses. Safe: only yum reads its cache, and a \
+         later `yum install` downloads fresh metadata by itself when the cache is empty, so \
+         installed packages and later steps stay the same; the layer just loses the cache.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -64,18 +72,21 @@ fn check(context: &Context, report: &mut Report) {
             if last_cleanup.is_some_and(|last| last > at) {
                 continue;
             }
-            report.add(
+            let finding = report.add(
                 i,
                 head_span(context.model, part, command, found.verb),
                 "end this RUN with `yum clean all` (or `rm -rf /var/cache/yum`) so the package \
                  cache does not stay in the layer",
             );
+            finding.fix = append_step(context, i, part, "yum clean all")
+                .map(|edit| Fix::safe("Clean the yum cache at the end of this RUN", vec![edit]));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::{fix_count, fixed};
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3032";
@@ -102,5 +113,42 @@ mod tests {
     fn heredoc_body_counts_as_the_same_run() {
         let text = "FROM centos:7\nRUN <<EOF\nset -e\nyum install -y a-1\nyum clean all\nEOF\nRUN <<EOF\nyum install -y b-1\nEOF\n";
         assert_eq!(spans(text, CODE), vec!["yum install"]);
+    }
+
+    #[test]
+    fn fix_appends_yum_clean_all() {
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM centos:7\nRUN yum install -y a-1 && yum install -y b-1\n"
+            ),
+            "FROM centos:7\nRUN yum install -y a-1 && yum install -y b-1 && yum clean all\n"
+        );
+        assert_eq!(
+            fixed(CODE, "FROM centos:7\nRUN yum install -y a-1 \\\n && yum install -y b-1\n"),
+            "FROM centos:7\nRUN yum install -y a-1 \\\n && yum install -y b-1 \\\n && yum clean all\n"
+        );
+        assert_eq!(
+            fixed(CODE, "# escape=`\nFROM centos:7\nRUN yum install -y a-1 && `\n    yum install -y b-1\n"),
+            "# escape=`\nFROM centos:7\nRUN yum install -y a-1 && `\n    yum install -y b-1 && `\n    yum clean all\n"
+        );
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM centos:7\nRUN <<EOF\n\tset -e\n\tyum install -y a-1\nEOF\n"
+            ),
+            "FROM centos:7\nRUN <<EOF\n\tset -e\n\tyum install -y a-1\n\tyum clean all\nEOF\n"
+        );
+        assert_eq!(
+            fixed(CODE, "FROM centos:7\nONBUILD RUN yum install -y a-1\n"),
+            "FROM centos:7\nONBUILD RUN yum install -y a-1 && yum clean all\n"
+        );
+        assert_eq!(
+            fix_count(
+                CODE,
+                "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"a-1\"]\n"
+            ),
+            0
+        );
     }
 }

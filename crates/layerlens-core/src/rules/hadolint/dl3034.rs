@@ -1,7 +1,9 @@
 //! DL3034: zypper without a non-interactive switch.
 
+use super::g1_util::rewrite_word_with_flag;
 use super::g2_util::{head_span, invocation, ZYPPER_VALUE_FLAGS};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::fix::Fix;
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3034",
@@ -21,8 +23,15 @@ pub static RULE: Rule = Rule {
         "FROM opensuse/leap:15.6\nRUN zypper install curl=8.6.0 && zypper clean --all\n",
         "FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl=8.6.0 && zypper clean --all\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds the global option `--non-interactive` right after `zypper`, where it works for \
+         every subcommand. Safe: it only makes zypper take the default answer instead of \
+         reading one from a terminal the build does not have. A build that succeeds today \
+         was never asked, so it does the same with the option; where the default answer is \
+         \"no\" (an unknown license or signing key) zypper stops, just as it does now.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -54,7 +63,7 @@ fn check(context: &Context, report: &mut Report) {
             if unattended {
                 continue;
             }
-            report.add(
+            let finding = report.add(
                 i,
                 head_span(context.model, part, command, inv.sub),
                 format!(
@@ -62,12 +71,20 @@ fn check(context: &Context, report: &mut Report) {
                     inv.sub.value
                 ),
             );
+            finding.fix = command
+                .words
+                .first()
+                .and_then(|name| {
+                    rewrite_word_with_flag(context, i, part, name, "--non-interactive")
+                })
+                .map(|edit| Fix::safe("Run zypper with --non-interactive", vec![edit]));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::fixed;
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3034";
@@ -85,5 +102,21 @@ mod tests {
     fn sh_c_and_heredoc() {
         let text = "FROM opensuse/leap:15.6\nRUN sh -c 'zypper install a=1'\nRUN <<EOF\nzypper remove b\nEOF\n";
         assert_eq!(spans(text, CODE), vec!["zypper install", "zypper remove"]);
+    }
+
+    #[test]
+    fn fix_adds_the_switch() {
+        let from = "FROM opensuse/leap:15.6";
+        assert_eq!(
+            fixed(CODE, &format!("{from}\nRUN zypper in a=1 \\\n && /usr/bin/zypper --root /x patch\n")),
+            format!("{from}\nRUN zypper --non-interactive in a=1 \\\n && /usr/bin/zypper --non-interactive --root /x patch\n")
+        );
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM opensuse/leap:15.6\nRUN [\"zypper\", \"in\", \"a=1\"]\n"
+            ),
+            "FROM opensuse/leap:15.6\nRUN [\"zypper\", \"--non-interactive\", \"in\", \"a=1\"]\n"
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! DL3036: `zypper install` without a later `zypper clean`.
 
+use super::g1_util::append_step;
 use super::g2_util::{
     head_span, invocation, last_index, removes_under, run_commands, ZYPPER_VALUE_FLAGS,
 };
+use crate::fix::Fix;
 use crate::rules::cmd::has_cache_mount;
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -26,8 +28,14 @@ pub static RULE: Rule = Rule {
         "FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl=8.6.0\n",
         "FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl=8.6.0 && zypper clean --all\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Appends `zypper clean --all` as the last step of the RUN (or of the heredoc script) \
+         that installs, in the layout the RUN already uses. Safe: only zypper reads its \
+         caches, and a later `zypper install` refreshes the metadata it needs by itself, so \
+         installed packages and later steps stay the same; the layer just loses the cache.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -58,17 +66,21 @@ fn check(context: &Context, report: &mut Report) {
             if last_cleanup.is_some_and(|last| last > at) {
                 continue;
             }
-            report.add(
+            let finding = report.add(
                 i,
                 head_span(context.model, part, command, inv.sub),
                 "end this RUN with `zypper clean --all` so zypper's caches do not stay in the layer",
             );
+            finding.fix = append_step(context, i, part, "zypper clean --all").map(|edit| {
+                Fix::safe("Clean the zypper caches at the end of this RUN", vec![edit])
+            });
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::fixed;
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3036";
@@ -83,5 +95,24 @@ mod tests {
     fn heredoc_and_sh_c() {
         let text = "FROM opensuse/leap:15.6\nRUN <<EOF\nzypper -n in a=1\nzypper clean\nEOF\nRUN bash -c 'zypper -n install b=1'\n";
         assert_eq!(spans(text, CODE), vec!["zypper -n install"]);
+    }
+
+    #[test]
+    fn fix_appends_zypper_clean() {
+        assert_eq!(
+            fixed(CODE, "FROM opensuse/leap:15.6\nRUN zypper -n in a=1\n"),
+            "FROM opensuse/leap:15.6\nRUN zypper -n in a=1 && zypper clean --all\n"
+        );
+        assert_eq!(
+            fixed(CODE, "FROM opensuse/leap:15.6\nRUN zypper -n ref \\\n    && zypper -n in \\\n       a=1\n"),
+            "FROM opensuse/leap:15.6\nRUN zypper -n ref \\\n    && zypper -n in \\\n       a=1 \\\n    && zypper clean --all\n"
+        );
+        assert_eq!(
+            fixed(
+                CODE,
+                "FROM opensuse/leap:15.6\nRUN <<EOF\nzypper -n in a=1\nEOF\n"
+            ),
+            "FROM opensuse/leap:15.6\nRUN <<EOF\nzypper -n in a=1\nzypper clean --all\nEOF\n"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! DL3038: `dnf install` / `microdnf install` without `-y`.
 
+use super::g1_util::rewrite_word_with_flag;
 use super::g2_util::{find_verb, head_span, RPM_GROUPS, RPM_VALUE_FLAGS};
-use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
+use crate::fix::Fix;
+use crate::rules::{Category, Context, Docs, Fixability, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "DL3038",
@@ -21,8 +23,14 @@ pub static RULE: Rule = Rule {
         "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
         "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds `-y` right after the install verb (`dnf install -y`). Safe: `-y` only answers \
+         the confirmation question. A build that succeeds today either never asked it or has \
+         `assumeyes` in its dnf configuration, and installs the same packages with the flag; \
+         only builds that stopped at the prompt behave differently, by finishing.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: Fixability::Safe,
     check,
 };
 
@@ -46,7 +54,7 @@ fn check(context: &Context, report: &mut Report) {
             if command.has_flag('y') || command.has_long_flag("assumeyes") {
                 continue;
             }
-            report.add(
+            let finding = report.add(
                 i,
                 head_span(context.model, part, command, found.verb),
                 format!(
@@ -54,12 +62,15 @@ fn check(context: &Context, report: &mut Report) {
                     found.verb.value
                 ),
             );
+            finding.fix = rewrite_word_with_flag(context, i, part, found.verb, "-y")
+                .map(|edit| Fix::safe(format!("Add -y to {tool}"), vec![edit]));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::g1_util::test_util::fixed;
     use super::super::g2_util::test_support::spans;
 
     const CODE: &str = "DL3038";
@@ -81,5 +92,21 @@ mod tests {
     fn sh_c_heredoc_exec_form_onbuild() {
         let text = "FROM fedora:40\nRUN <<EOF\ndnf install a-1\nEOF\nRUN sh -c 'dnf install b-1'\nRUN [\"microdnf\", \"install\", \"c-1\"]\nONBUILD RUN dnf install d-1\n";
         assert_eq!(spans(text, CODE).len(), 4);
+    }
+
+    #[test]
+    fn fix_adds_the_switch() {
+        let from = "FROM fedora:40";
+        assert_eq!(
+            fixed(
+                CODE,
+                &format!("{from}\nRUN dnf in a-1 && microdnf --nodocs install b-1\n")
+            ),
+            format!("{from}\nRUN dnf in -y a-1 && microdnf --nodocs install -y b-1\n")
+        );
+        assert_eq!(
+            fixed(CODE, "FROM fedora:40\nRUN sh -c 'dnf5 install c-1'\n"),
+            "FROM fedora:40\nRUN sh -c 'dnf5 install -y c-1'\n"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! DL3040: `dnf`/`microdnf` installs without cleaning the package cache afterwards.
 
+use super::g3_util::append_step;
+use crate::fix::Fix;
 use crate::rules::cmd::has_cache_mount;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::shell::Command;
@@ -25,8 +27,15 @@ pub static RULE: Rule = Rule {
         "FROM fedora:41\nRUN dnf install -y httpd-2.4.62\n",
         "FROM fedora:41\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Chains `dnf clean all` (or `microdnf clean all`) onto the end of the same RUN with \
+         `&&`: on a RUN written over several `&&`-joined lines it adds a line in the same \
+         style, in a heredoc script it extends the last command. Safe: only dnf's download \
+         cache goes, the installed packages stay, and the `&&` keeps the RUN failing when an \
+         earlier command fails. Exec-form RUNs and installs with `--installroot` get no fix.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -139,14 +148,22 @@ fn check(context: &Context, report: &mut Report) {
             }
             if let Some((command, part)) = pending {
                 let sub = subcommands(command).0.unwrap_or("install");
-                report.add(
-                    i,
-                    part.command_span(context.model, command),
-                    format!(
-                        "`{tool} {sub}` leaves its package cache in this layer; add \
+                // With `--installroot` the cache lives under the other root.
+                let step = format!("{tool} clean all");
+                let fix = (!command.has_long_flag("installroot"))
+                    .then(|| append_step(context.model, i, run, part, &step))
+                    .flatten()
+                    .map(|edit| Fix::safe(format!("Add `{step}` to this RUN"), vec![edit]));
+                report
+                    .add(
+                        i,
+                        part.command_span(context.model, command),
+                        format!(
+                            "`{tool} {sub}` leaves its package cache in this layer; add \
                          `&& {tool} clean all` at the end of the same RUN"
-                    ),
-                );
+                        ),
+                    )
+                    .fix = fix;
             }
         }
     }
@@ -209,5 +226,62 @@ mod tests {
             1
         );
         assert_eq!(count("FROM fedora\nRUN dnf repolist\n"), 0);
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3040");
+        assert_eq!(
+            f("FROM fedora\nRUN dnf install -y httpd-2.4.62\n"),
+            "FROM fedora\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n"
+        );
+        // Leading `&&` continuation lines: a new line in the same style.
+        assert_eq!(
+            f("FROM fedora\nRUN dnf -y update \\\n    && dnf -y install httpd-2.4.62\n"),
+            "FROM fedora\nRUN dnf -y update \\\n    && dnf -y install httpd-2.4.62 \\\n    && dnf clean all\n"
+        );
+        // A comment ends the line: the step goes before it, on the same line.
+        assert_eq!(
+            f("FROM fedora\nRUN dnf -y update \\\n    && dnf -y install httpd-2.4.62 # web\n"),
+            "FROM fedora\nRUN dnf -y update \\\n    && dnf -y install httpd-2.4.62 && dnf clean all # web\n"
+        );
+        // Trailing `&&` continuation lines.
+        assert_eq!(
+            f("FROM fedora\nRUN dnf -y update && \\\n\tdnf -y install httpd-2.4.62\n"),
+            "FROM fedora\nRUN dnf -y update && \\\n\tdnf -y install httpd-2.4.62 && \\\n\tdnf clean all\n"
+        );
+        // Arguments continued over lines: appended to the last line.
+        assert_eq!(
+            f("FROM fedora\nRUN microdnf install -y \\\n      httpd-2.4.62 \\\n      php-8.3.1;\n"),
+            "FROM fedora\nRUN microdnf install -y \\\n      httpd-2.4.62 \\\n      php-8.3.1 && microdnf clean all;\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM fedora\nRUN dnf -y update `\n    && dnf -y install httpd-2.4.62\n"),
+            "# escape=`\nFROM fedora\nRUN dnf -y update `\n    && dnf -y install httpd-2.4.62 `\n    && dnf clean all\n"
+        );
+        assert_eq!(
+            f("FROM fedora\nRUN if true; then dnf -y install a-1; fi\n"),
+            "FROM fedora\nRUN if true; then dnf -y install a-1; fi && dnf clean all\n"
+        );
+        assert_eq!(
+            f("FROM fedora\nRUN <<EOF\ndnf -y install a-1\necho done\n\nEOF\n"),
+            "FROM fedora\nRUN <<EOF\ndnf -y install a-1\necho done && dnf clean all\n\nEOF\n"
+        );
+        assert_eq!(
+            f("FROM fedora\nONBUILD RUN dnf -y install a-1\n"),
+            "FROM fedora\nONBUILD RUN dnf -y install a-1 && dnf clean all\n"
+        );
+        assert_eq!(
+            f("FROM fedora\nRUN sh -c 'dnf -y install a-1'\n"),
+            "FROM fedora\nRUN sh -c 'dnf -y install a-1' && dnf clean all\n"
+        );
+        for unfixable in [
+            "FROM fedora\nRUN [\"dnf\", \"install\", \"-y\", \"a-1\"]\n",
+            "FROM fedora\nRUN dnf -y install a-1 &\n",
+            "FROM fedora\nRUN dnf --installroot /mnt -y install a-1\n",
+        ] {
+            assert_eq!(f(unfixable), unfixable);
+        }
     }
 }

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         "FROM fedora:41\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         "Security Best Practices",
     ),
+    // No fix: which version to pin is the author's call (nothing in the file says it).
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,6 +1,7 @@
 //! DL3042: `pip install` keeping its download cache in the layer.
 
-use super::g3_util::lookup;
+use super::g3_util::{insert_arg_after, lookup};
+use crate::fix::Fix;
 use crate::rules::cmd::{has_cache_mount, is_truthy};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::shell::Command;
@@ -26,8 +27,13 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nRUN pip install requests==2.32.3\n",
         "FROM python:3.13-slim\nRUN pip install --no-cache-dir requests==2.32.3\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Adds `--no-cache-dir` right after `install` (as a new JSON element in exec form, \
+         inside the string of `sh -c '...'`). Safe: the flag only stops pip from keeping a \
+         copy of what it downloads; the installed packages are the same.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -41,6 +47,28 @@ fn is_pip_name(name: &str) -> bool {
 fn is_python_name(name: &str) -> bool {
     name.strip_prefix("python")
         .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The `install` word of a pip install (`pip … install`, `python -m pip install`).
+fn install_word(command: &Command) -> Option<&crate::shell::Word> {
+    let name = command.basename()?;
+    if is_pip_name(name) {
+        return command
+            .positional_args()
+            .into_iter()
+            .find(|w| w.value == "install");
+    }
+    let args = command.args();
+    let k = args
+        .iter()
+        .position(|w| w.value == "-mpip")
+        .map(|k| k + 1)
+        .or_else(|| {
+            args.windows(2)
+                .position(|w| w[0].value == "-m" && w[1].value == "pip")
+                .map(|k| k + 2)
+        })?;
+    args.get(k).filter(|w| w.value == "install")
 }
 
 /// Whether `command` is a pip install: `pip … install` or `python -m pip … install`.
@@ -113,14 +141,19 @@ fn check(context: &Context, report: &mut Report) {
                 Some(n) => n.to_string(),
                 None => "pip".to_string(),
             };
-            report.add(
-                i,
-                part.command_span(context.model, command),
-                format!(
-                    "`{name} install` keeps downloaded packages in ~/.cache/pip inside the layer; \
-                     add `--no-cache-dir` (or set `ENV PIP_NO_CACHE_DIR=1`)"
-                ),
-            );
+            let fix = install_word(command).and_then(|word| {
+                insert_arg_after(context.model, run, part, command, word, "--no-cache-dir")
+            });
+            report
+                .add(
+                    i,
+                    part.command_span(context.model, command),
+                    format!(
+                        "`{name} install` keeps downloaded packages in ~/.cache/pip inside the layer; \
+                         add `--no-cache-dir` (or set `ENV PIP_NO_CACHE_DIR=1`)"
+                    ),
+                )
+                .fix = fix.map(|edit| Fix::safe("Add `--no-cache-dir`", vec![edit]));
         }
     }
 }
@@ -165,5 +198,42 @@ mod tests {
             0
         );
         assert_eq!(count("FROM p\nONBUILD RUN pip install a\n"), 1);
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3042");
+        assert_eq!(
+            f("FROM p\nRUN pip install flask==3.0.0\n"),
+            "FROM p\nRUN pip install --no-cache-dir flask==3.0.0\n"
+        );
+        assert_eq!(
+            f("FROM p\nRUN python3 -m pip install -U pip \\\n    && pip3 install -r req.txt\n"),
+            "FROM p\nRUN python3 -m pip install --no-cache-dir -U pip \\\n    && pip3 install --no-cache-dir -r req.txt\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM p\nRUN pip install `\n    flask\n"),
+            "# escape=`\nFROM p\nRUN pip install --no-cache-dir `\n    flask\n"
+        );
+        assert_eq!(
+            f("FROM p\nRUN [\"pip\", \"install\", \"flask\"]\n"),
+            "FROM p\nRUN [\"pip\", \"install\", \"--no-cache-dir\", \"flask\"]\n"
+        );
+        assert_eq!(
+            f("FROM p\nRUN sh -c 'pip install flask'\n"),
+            "FROM p\nRUN sh -c 'pip install --no-cache-dir flask'\n"
+        );
+        assert_eq!(
+            f("FROM p\nONBUILD RUN pip install -r r.txt\n"),
+            "FROM p\nONBUILD RUN pip install --no-cache-dir -r r.txt\n"
+        );
+        assert_eq!(
+            f("FROM p\nRUN <<EOF\npip install flask\nEOF\n"),
+            "FROM p\nRUN <<EOF\npip install --no-cache-dir flask\nEOF\n"
+        );
+        // A `sh -c` string inside exec form cannot be edited exactly: no fix.
+        let exec_sh = "FROM p\nRUN [\"sh\", \"-c\", \"pip install flask\"]\n";
+        assert_eq!(f(exec_sh), exec_sh);
     }
 }

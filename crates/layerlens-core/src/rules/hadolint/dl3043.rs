@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-alpine\nONBUILD COPY package.json package-lock.json ./\n",
         "Common Anti-Patterns",
     ),
+    // No fix: whether the trigger should be dropped or run in this image is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nWORKDIR /srv\nCOPY app.py app/\n",
         "Production Optimizations",
     ),
+    // No fix: which absolute destination (or WORKDIR) was meant is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,6 +1,7 @@
 //! DL3046: `useradd` with a large UID and without `--no-log-init`.
 
-use super::g3_util::{has_var, known_value};
+use super::g3_util::{has_var, insert_arg_after, known_value};
+use crate::fix::Fix;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -21,8 +22,13 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN useradd -u 1000001 app\n",
         "FROM debian:bookworm-slim\nRUN useradd -l -u 1000001 app\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Adds `-l` right after `useradd`. Safe: the user, its UID, groups and home are \
+         created exactly as before; only the empty lastlog/faillog records (login accounting \
+         that nothing in a container reads) are not written.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -47,14 +53,19 @@ fn check(context: &Context, report: &mut Report) {
                 value.len() > 5 && value.chars().all(|c| c.is_ascii_digit())
             });
             if let Some(uid) = large {
-                report.add(
-                    i,
-                    part.command_span(context.model, command),
-                    format!(
+                let fix = command.words.first().and_then(|name| {
+                    insert_arg_after(context.model, run, part, command, name, "-l")
+                });
+                report
+                    .add(
+                        i,
+                        part.command_span(context.model, command),
+                        format!(
                         "`useradd` with UID {uid} grows /var/log/lastlog and faillog to a huge \
                          file in this layer; add `-l` (`--no-log-init`)"
                     ),
-                );
+                    )
+                    .fix = fix.map(|edit| Fix::safe("Add `-l` to useradd", vec![edit]));
             }
         }
     }
@@ -85,5 +96,23 @@ mod tests {
         // Unknown until the build: not judged.
         assert_eq!(count("FROM d\nARG UID\nRUN useradd -u ${UID} a\n"), 0);
         assert_eq!(count("FROM d\nRUN useradd -u 1000 a\n"), 0);
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3046");
+        assert_eq!(
+            f("FROM d\nRUN useradd -u 1000001 app\n"),
+            "FROM d\nRUN useradd -l -u 1000001 app\n"
+        );
+        assert_eq!(
+            f("FROM d\nRUN groupadd -g 1000001 app \\\n && useradd \\\n    --uid 1000001 -g app app\n"),
+            "FROM d\nRUN groupadd -g 1000001 app \\\n && useradd -l \\\n    --uid 1000001 -g app app\n"
+        );
+        assert_eq!(
+            f("FROM d\nRUN [\"useradd\", \"-u\", \"1000001\", \"app\"]\n"),
+            "FROM d\nRUN [\"useradd\", \"-l\", \"-u\", \"1000001\", \"app\"]\n"
+        );
     }
 }

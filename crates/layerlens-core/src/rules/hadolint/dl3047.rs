@@ -1,5 +1,7 @@
 //! DL3047: `wget` printing its progress bar into the build log.
 
+use super::g3_util::insert_arg_after;
+use crate::fix::Fix;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::shell::Command;
 
@@ -21,8 +23,14 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN wget https://example.com/tool.tar.gz\n",
         "FROM debian:bookworm-slim\nRUN wget --progress=dot:giga https://example.com/tool.tar.gz\n",
         "Build Performance",
+    )
+    .with_fix_note(
+        "Adds `-nv` (no-verbose) right after `wget`. `-nv` rather than `--progress=dot:giga` \
+         because BusyBox wget, the `wget` of Alpine images, accepts (and ignores) `-nv` but \
+         rejects `--progress`, which would break the build. Safe: only the log output \
+         changes; GNU wget still prints errors and one line per downloaded file.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -66,12 +74,18 @@ fn check(context: &Context, report: &mut Report) {
             if quiet {
                 continue;
             }
-            report.add(
-                i,
-                part.command_span(context.model, command),
-                "`wget` will print thousands of progress lines into the build log; add \
-                 `--progress=dot:giga` (or `-q`/`-nv`)",
-            );
+            let fix = command
+                .words
+                .first()
+                .and_then(|name| insert_arg_after(context.model, run, part, command, name, "-nv"));
+            report
+                .add(
+                    i,
+                    part.command_span(context.model, command),
+                    "`wget` will print thousands of progress lines into the build log; add \
+                     `-nv` (or `--progress=dot:giga` with GNU wget, or `-q`)",
+                )
+                .fix = fix.map(|edit| Fix::safe("Add `-nv` to wget", vec![edit]));
         }
     }
 }
@@ -99,5 +113,31 @@ mod tests {
         assert_eq!(count("FROM d\nRUN sh -c 'wget https://x'\n"), 1);
         assert_eq!(count("FROM d\nRUN [\"wget\", \"https://x\"]\n"), 1);
         assert_eq!(count("FROM d\nRUN <<EOF\nwget -nv https://x\nEOF\n"), 0);
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3047");
+        assert_eq!(
+            f("FROM d\nRUN wget -O /tmp/a https://x/a && wget https://x/b\n"),
+            "FROM d\nRUN wget -nv -O /tmp/a https://x/a && wget -nv https://x/b\n"
+        );
+        assert_eq!(
+            f("FROM d\nRUN set -e; \\\n    /usr/bin/wget \\\n      https://x/a\n"),
+            "FROM d\nRUN set -e; \\\n    /usr/bin/wget -nv \\\n      https://x/a\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM d\nRUN wget `\n    https://x/a\n"),
+            "# escape=`\nFROM d\nRUN wget -nv `\n    https://x/a\n"
+        );
+        assert_eq!(
+            f("FROM d\nRUN [\"wget\", \"https://x\"]\n"),
+            "FROM d\nRUN [\"wget\", \"-nv\", \"https://x\"]\n"
+        );
+        assert_eq!(
+            f("FROM d\nONBUILD RUN <<EOF\nwget https://x\nEOF\n"),
+            "FROM d\nONBUILD RUN <<EOF\nwget -nv https://x\nEOF\n"
+        );
     }
 }

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"ops@example.com\"\n",
         "Production Optimizations",
     ),
+    // No fix: renaming a label key changes the metadata consumers read; the new name is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

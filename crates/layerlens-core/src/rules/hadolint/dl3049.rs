@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: only the author knows the value of the missing label.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: dropping the label or adding it to the schema is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

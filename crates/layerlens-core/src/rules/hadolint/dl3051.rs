@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: only the author knows the value the label should hold.
     fix: crate::rules::Fixability::None,
     check,
 };

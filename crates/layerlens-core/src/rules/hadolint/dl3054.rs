@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: only the author knows which license applies.
     fix: crate::rules::Fixability::None,
     check,
 };

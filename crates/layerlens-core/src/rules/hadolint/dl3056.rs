@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: only the author knows the right version.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM nginx:1.27-alpine\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://localhost/ || exit 1\n",
         "Production Optimizations",
     ),
+    // No fix: a health check needs a command and endpoint only the author knows.
     fix: crate::rules::Fixability::None,
     check,
 };

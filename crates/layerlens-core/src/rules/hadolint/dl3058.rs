@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
         example_dockerignore: None,
         fix_note: "",
     },
+    // No fix: only the author knows the right address.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,6 +1,7 @@
 //! DL3060: `yarn install` leaving the yarn cache in a shipped layer.
 
-use super::g3_util::{run_is_shipped, shipped_stages};
+use super::g3_util::{append_step, run_is_shipped, shipped_stages};
+use crate::fix::Fix;
 use crate::rules::cmd::has_cache_mount;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 use crate::shell::Command;
@@ -25,8 +26,15 @@ pub static RULE: Rule = Rule {
         "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\n",
         "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile && yarn cache clean\n",
         "Image Size Optimization",
+    )
+    .with_fix_note(
+        "Chains `yarn cache clean` onto the end of the same RUN with `&&` (a new line in the \
+         same style on a RUN written over several `&&`-joined lines). Unsafe: with yarn 1 it \
+         only drops the download cache, but yarn 2+ in Plug'n'Play mode loads packages from \
+         its cache at run time, so cleaning it there breaks the app; check which yarn the \
+         project uses before applying.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
@@ -78,12 +86,15 @@ fn check(context: &Context, report: &mut Report) {
             }
         }
         if let Some((command, part)) = pending {
+            let fix = append_step(context.model, i, run, part, "yarn cache clean")
+                .map(|edit| Fix::unsafe_("Add `yarn cache clean` to this RUN", vec![edit]));
             report.add(
                 i,
                 part.command_span(context.model, command),
                 "`yarn install` leaves its package cache in this layer; add `&& yarn cache clean` \
                  in the same RUN (or use a cache mount on the yarn cache)",
-            );
+            )
+            .fix = fix;
         }
     }
 }
@@ -122,6 +133,24 @@ mod tests {
         assert_eq!(
             count("FROM n AS build\nRUN yarn install\nFROM n\nCOPY --from=build /a /a\n"),
             0
+        );
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3060");
+        assert_eq!(
+            f("FROM n\nRUN yarn install --frozen-lockfile\n"),
+            "FROM n\nRUN yarn install --frozen-lockfile && yarn cache clean\n"
+        );
+        assert_eq!(
+            f("FROM n\nRUN yarn install --frozen-lockfile \\\n  && yarn build\n"),
+            "FROM n\nRUN yarn install --frozen-lockfile \\\n  && yarn build \\\n  && yarn cache clean\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM n\nRUN yarn install && `\n    yarn build\n"),
+            "# escape=`\nFROM n\nRUN yarn install && `\n    yarn build && `\n    yarn cache clean\n"
         );
     }
 }

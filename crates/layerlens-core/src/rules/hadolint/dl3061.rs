@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         "ARG ALPINE_VERSION=3.20\nFROM alpine:${ALPINE_VERSION}\nLABEL org.opencontainers.image.vendor=\"Acme\"\n",
         "Common Anti-Patterns",
     ),
+    // No fix: where the instruction belongs (which stage, or an ARG) is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

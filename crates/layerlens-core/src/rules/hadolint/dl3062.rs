@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23\nRUN go install golang.org/x/tools/cmd/goimports@v0.24.0\n",
         "Security Best Practices",
     ),
+    // No fix: which version to pin is the author's call (nothing in the file says it).
     fix: crate::rules::Fixability::None,
     check,
 };

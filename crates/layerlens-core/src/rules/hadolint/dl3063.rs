@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23 AS build\nRUN go version\n",
         "Common Anti-Patterns",
     ),
+    // No fix: the new stage name is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

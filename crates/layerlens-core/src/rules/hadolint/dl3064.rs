@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
         "FROM node:22-alpine\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n",
         "Security Best Practices",
     ),
+    // No fix: moving a secret to a secret mount changes how the build is invoked.
     fix: crate::rules::Fixability::None,
     check,
 };

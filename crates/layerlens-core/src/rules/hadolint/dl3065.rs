@@ -1,5 +1,7 @@
 //! DL3065: `FROM --platform=$TARGETPLATFORM`, which is the default anyway.
 
+use super::g4_util::delete_flag;
+use crate::fix::Fix;
 use crate::instructions::Typed;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -19,8 +21,12 @@ pub static RULE: Rule = Rule {
         "FROM --platform=$TARGETPLATFORM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n",
         "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n",
         "Build Performance",
+    )
+    .with_fix_note(
+        "Deletes the `--platform=...` flag. Safe: without it BuildKit builds the stage for \
+         the target platform, which is exactly what the flag asked for.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
@@ -36,11 +42,46 @@ fn check(context: &Context, report: &mut Report) {
             platform.value.as_str(),
             "$TARGETPLATFORM" | "${TARGETPLATFORM}"
         ) {
-            report.add(
-                i,
-                platform.text.span,
-                "`--platform=$TARGETPLATFORM` is what BuildKit does by default; remove the flag",
-            );
+            // A global `ARG TARGETPLATFORM=<value>` would make the flag mean something.
+            let redefined = context
+                .model
+                .global_args
+                .iter()
+                .any(|b| b.name == "TARGETPLATFORM" && b.value.is_some());
+            let fix = (!redefined).then(|| {
+                Fix::safe(
+                    "Remove `--platform=$TARGETPLATFORM`",
+                    vec![delete_flag(context.model, platform.text.span)],
+                )
+            });
+            report
+                .add(
+                    i,
+                    platform.text.span,
+                    "`--platform=$TARGETPLATFORM` is what BuildKit does by default; remove the flag",
+                )
+                .fix = fix;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixes() {
+        use crate::rules::hadolint::g4_util::fixed;
+        let f = |t: &str| fixed(t, "DL3065");
+        assert_eq!(
+            f("FROM --platform=$TARGETPLATFORM alpine:3.20 AS run\n"),
+            "FROM alpine:3.20 AS run\n"
+        );
+        assert_eq!(
+            f("from --platform=${TARGETPLATFORM}   \\\n    alpine:3.20\n"),
+            "from \\\n    alpine:3.20\n"
+        );
+        assert_eq!(
+            f("# escape=`\nFROM --platform=$TARGETPLATFORM `\n    alpine:3.20\n"),
+            "# escape=`\nFROM `\n    alpine:3.20\n"
+        );
     }
 }

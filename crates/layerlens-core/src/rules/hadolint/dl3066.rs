@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001:10001\n",
         "Security Best Practices",
     ),
+    // No fix: the numeric UID of the user depends on the image's /etc/passwd.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n",
         "Multi-Stage Builds",
     ),
+    // No fix: which paths of the other stage are needed is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN curl -fsSLO https://example.com/a.tar.gz\nRUN curl -fsSLO https://example.com/b.tar.gz\n",
         "Image Size Optimization",
     ),
+    // No fix: which of the two tools to keep is the author's call.
     fix: crate::rules::Fixability::None,
     check,
 };

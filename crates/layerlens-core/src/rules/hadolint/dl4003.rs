@@ -1,6 +1,7 @@
 //! DL4003: more than one CMD in a stage.
 
 use super::g4_util::repeats;
+use crate::fix::Fix;
 use crate::instructions::Typed;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -22,21 +23,29 @@ pub static RULE: Rule = Rule {
         "FROM python:3.13-slim\nCMD [\"python\", \"-m\", \"http.server\"]\nCOPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n",
         "FROM python:3.13-slim\nCOPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Deletes the earlier, overridden CMD (its line only; comments above it stay). \
+         Safe: the image configuration only ever holds the last CMD of the stage, so \
+         removing one that is always replaced changes nothing the image does.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
 fn check(context: &Context, report: &mut Report) {
     for (i, previous) in repeats(context, |t| matches!(t, Typed::Cmd(_))) {
         let line = context.instruction(previous).start_line;
+        let fix = super::g4_util::delete_instruction(context.model, previous)
+            .map(|edit| Fix::safe(format!("Delete the CMD on line {line}"), vec![edit]));
         report.add(
             i,
             context.instruction_span(i),
             format!(
                 "this CMD replaces the CMD on line {line}; only the last CMD of a stage takes effect, so remove the other one"
             ),
-        );
+        )
+        .fix = fix;
     }
 }
 
@@ -68,5 +77,17 @@ mod tests {
     #[test]
     fn onbuild_and_healthcheck_do_not_count() {
         assert!(lines("FROM a\nONBUILD CMD x\nCMD y\nHEALTHCHECK CMD true\n", CODE).is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        assert_eq!(
+            fixed(
+                "FROM a\n# first\nCMD [\"a\"]\nRUN x\nCMD b \\\n  c\ncmd [\"d\"]\nFROM b\nCMD e\n",
+                CODE
+            ),
+            "FROM a\n# first\nRUN x\ncmd [\"d\"]\nFROM b\nCMD e\n"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! DL4004: more than one ENTRYPOINT in a stage.
 
 use super::g4_util::repeats;
+use crate::fix::Fix;
 use crate::instructions::Typed;
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, Severity};
 
@@ -21,21 +22,29 @@ pub static RULE: Rule = Rule {
         "FROM node:22-slim\nENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nCOPY server.js /app/server.js\nENTRYPOINT [\"node\", \"/app/server.js\"]\n",
         "FROM node:22-slim\nCOPY server.js /app/server.js\nENTRYPOINT [\"/usr/bin/tini\", \"--\", \"node\", \"/app/server.js\"]\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Deletes the earlier, overridden ENTRYPOINT (its line only; comments above it stay). \
+         Safe: the image configuration only ever holds the last ENTRYPOINT of the stage, so \
+         removing one that is always replaced changes nothing the image does.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Safe,
     check,
 };
 
 fn check(context: &Context, report: &mut Report) {
     for (i, previous) in repeats(context, |t| matches!(t, Typed::Entrypoint(_))) {
         let line = context.instruction(previous).start_line;
+        let fix = super::g4_util::delete_instruction(context.model, previous)
+            .map(|edit| Fix::safe(format!("Delete the ENTRYPOINT on line {line}"), vec![edit]));
         report.add(
             i,
             context.instruction_span(i),
             format!(
                 "this ENTRYPOINT replaces the ENTRYPOINT on line {line}; only the last ENTRYPOINT of a stage takes effect, so remove the other one"
             ),
-        );
+        )
+        .fix = fix;
     }
 }
 
@@ -73,5 +82,14 @@ mod tests {
             CODE
         )
         .is_empty());
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        assert_eq!(
+            fixed("FROM a\n# first\nENTRYPOINT [\"a\"]\nRUN x\nENTRYPOINT b \\\n  c\nentrypoint [\"d\"]\nFROM b\nENTRYPOINT e\n", CODE),
+            "FROM a\n# first\nRUN x\nentrypoint [\"d\"]\nFROM b\nENTRYPOINT e\n"
+        );
     }
 }

@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN echo $((1 + 1))\n",
         "Common Anti-Patterns",
     ),
+    // No fix: replacing the /bin/sh symlink changes the shell of the running container too.
     fix: crate::rules::Fixability::None,
     check,
 };

@@ -1,8 +1,14 @@
 //! DL4006: a pipe in RUN without `pipefail`.
 
+use super::g3_util::line_ending;
+use super::g4_util::{base_shell, insertion_point_before, json_string, keyword_like, BaseShell};
+use crate::fix::{Edit, Fix};
+use crate::instructions::Typed;
 use crate::model::Model;
+use crate::rules::pragma::{parse_pragma, Pragma};
 use crate::rules::{Category, Context, Docs, Origin, Report, Rule, ScriptPart, Severity};
 use crate::shell::{self, Operator};
+use crate::syntax::NodeKind;
 use crate::text::Span;
 
 pub static RULE: Rule = Rule {
@@ -29,8 +35,20 @@ pub static RULE: Rule = Rule {
         "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && curl -fsSL https://example.com/install.sh | sh\n",
         "FROM debian:bookworm-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && curl -fsSL https://example.com/install.sh | sh\n",
         "Common Anti-Patterns",
+    )
+    .with_fix_note(
+        "Adds a SHELL instruction with `-o pipefail` before the first such RUN of the stage \
+         (above its comments, in the file's keyword casing), so every later RUN of the \
+         stage is covered too. The shell is chosen per base image: the stage's own SHELL \
+         when it is bash, zsh or ash; `/bin/ash` on Alpine and BusyBox, whose `/bin/sh` is \
+         ash; `/bin/bash` on Debian, Ubuntu, the RHEL family and the official images built \
+         on them (Debian's `/bin/sh` is dash, which has no pipefail). Unknown bases, \
+         scratch, pipes inside `sh -c` strings, heredocs run by another program and exec \
+         form get no fix. Unsafe: a pipe whose early command fails (`yes | ...`, a closed \
+         pipe) now fails the build, and later shell-form RUN, CMD and ENTRYPOINT of the \
+         stage run under the new shell.",
     ),
-    fix: crate::rules::Fixability::None,
+    fix: crate::rules::Fixability::Unsafe,
     check,
 };
 
@@ -52,7 +70,14 @@ enum Runner {
 }
 
 fn check(context: &Context, report: &mut Report) {
+    // The RUN before which this stage's SHELL fix goes (the first fixable one since the
+    // stage started or its SHELL last changed), and the SHELL instructions seen so far.
+    let mut anchor: Option<(usize, usize, usize)> = None;
+    let mut shells_seen = 0usize;
     for i in 0..context.len() {
+        if matches!(context.typed(i), Typed::Shell(_)) {
+            shells_seen += 1;
+        }
         let Some(run) = context.run(i) else { continue };
         if context.typed_effective(i).1 {
             continue;
@@ -76,12 +101,89 @@ fn check(context: &Context, report: &mut Report) {
             if runner == Runner::NotPosix {
                 continue;
             }
-            if let Some((span, message)) = unprotected_pipe(context.model, part, runner, shell) {
-                report.add(i, span, message);
-                break;
-            }
+            let Some(pipe) = unprotected_pipe(context.model, part, runner, shell) else {
+                continue;
+            };
+            // Whether the stage's SHELL runs this pipe (so a new SHELL protects it).
+            let governed = !pipe.in_shell_c
+                && !run.exec_form
+                && (k == 0 || heredoc_uses_stage_shell(part, main, instruction));
+            let fix = governed
+                .then(|| {
+                    let stage = context.stage_of(i)?;
+                    let words = pipefail_shell(context, i, stage)?;
+                    let j = match anchor {
+                        Some((s, j, seen)) if s == stage && seen == shells_seen => j,
+                        _ if ignores_here(context.model, i) => return None,
+                        _ => {
+                            anchor = Some((stage, i, shells_seen));
+                            i
+                        }
+                    };
+                    shell_fix(context, j, &words)
+                })
+                .flatten();
+            report.add(i, pipe.span, pipe.message).fix = fix;
+            break;
         }
     }
+}
+
+/// The SHELL words that add `-o pipefail` to the shell RUN `i` runs with, when the base
+/// image tells which shell there is (see the fix note).
+fn pipefail_shell(context: &Context, i: usize, stage: usize) -> Option<Vec<String>> {
+    let current = &context.model.contexts.get(i)?.shell;
+    let (program, rest) = current.split_first()?;
+    let program = match shell_basename(program).as_str() {
+        "bash" | "zsh" | "ash" => program.clone(),
+        "sh" => match base_shell(context.model, stage) {
+            BaseShell::Ash => "/bin/ash".to_string(),
+            BaseShell::Bash => "/bin/bash".to_string(),
+            BaseShell::Unknown => return None,
+        },
+        _ => return None,
+    };
+    let mut words = vec![program, "-o".to_string(), "pipefail".to_string()];
+    words.extend(rest.iter().cloned());
+    Some(words)
+}
+
+/// Whether a pragma right above RUN `i` ignores DL4006 there (then no SHELL goes above it).
+fn ignores_here(model: &Model, i: usize) -> bool {
+    let Some(at) = model
+        .doc
+        .nodes
+        .iter()
+        .position(|n| n.kind == NodeKind::Instruction(i))
+    else {
+        return false;
+    };
+    model.doc.nodes[..at]
+        .iter()
+        .rev()
+        .take_while(|n| n.kind == NodeKind::Comment)
+        .any(|n| {
+            matches!(parse_pragma(model.doc.slice(n.span)),
+                Some(Pragma::Ignore(codes)) if codes.iter().any(|c| c.eq_ignore_ascii_case("DL4006")))
+        })
+}
+
+/// The fix inserting `SHELL <words>` before RUN `j` (above the comments that describe it).
+fn shell_fix(context: &Context, j: usize, words: &[String]) -> Option<Fix> {
+    let model = context.model;
+    let at = insertion_point_before(model, j)?;
+    let json = words
+        .iter()
+        .map(|w| json_string(w))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let keyword = keyword_like(&context.instruction(j).command.keyword_text.value, "SHELL");
+    let newline = line_ending(&model.doc.text, at);
+    let line = context.instruction(j).start_line;
+    Some(Fix::unsafe_(
+        format!("Add `SHELL [{json}]` before the RUN on line {line}"),
+        vec![Edit::insert(at, format!("{keyword} [{json}]{newline}"))],
+    ))
 }
 
 /// Classifies a shell given as words (SHELL instruction, shebang line).
@@ -125,6 +227,28 @@ fn has_pipefail_option(command: &shell::Command) -> bool {
 /// `set -o pipefail`, `set -euo pipefail`, ...
 fn is_set_pipefail(command: &shell::Command) -> bool {
     command.is("set") && command.flag_values("-o").contains(&"pipefail")
+}
+
+/// Whether a heredoc body is run by the stage's SHELL: a lone `RUN <<EOF` (or a body not fed
+/// to any command) without a `#!` line.
+fn heredoc_uses_stage_shell(
+    part: &ScriptPart,
+    main: Option<&ScriptPart>,
+    instruction: &crate::syntax::Instruction,
+) -> bool {
+    let Some(heredoc) = instruction.heredocs.iter().find(|h| h.content == part.text) else {
+        return false;
+    };
+    let fed_to = main.and_then(|m| {
+        m.script.commands.iter().find(|c| {
+            c.redirects.iter().any(|r| {
+                r.op.starts_with("<<")
+                    && r.op != "<<<"
+                    && r.target.as_ref().is_some_and(|t| t.value == heredoc.name)
+            })
+        })
+    });
+    fed_to.is_none_or(|c| c.words.is_empty()) && !part.text.starts_with("#!")
 }
 
 /// Who runs a heredoc body: BuildKit runs a lone `RUN <<EOF` with the SHELL (or its `#!`
@@ -173,13 +297,21 @@ fn shebang_runner(text: &str) -> Option<Runner> {
     Some(runner_of_words(&words))
 }
 
-/// The first pipe of `part` that runs without pipefail: its span and a message.
+/// A pipe that runs without pipefail.
+struct Pipe {
+    span: Span,
+    message: String,
+    /// Inside a `sh -c` string (run by that shell, not the stage's SHELL).
+    in_shell_c: bool,
+}
+
+/// The first pipe of `part` that runs without pipefail.
 fn unprotected_pipe(
     model: &Model,
     part: &ScriptPart,
     runner: Runner,
     shell: Runner,
-) -> Option<(Span, String)> {
+) -> Option<Pipe> {
     let script = &part.script;
     for op in &script.operators {
         if !matches!(op.op, Operator::Pipe | Operator::PipeErr) {
@@ -240,10 +372,11 @@ fn unprotected_pipe(
             }
             _ => "start the script with `set -o pipefail` (or run it with `bash -o pipefail`)".to_string(),
         };
-        return Some((
+        return Some(Pipe {
             span,
-            format!("{failing} in this pipe goes unnoticed, {decides}; {fix}"),
-        ));
+            message: format!("{failing} in this pipe goes unnoticed, {decides}; {fix}"),
+            in_shell_c: enclosing.is_some(),
+        });
     }
     None
 }
@@ -406,6 +539,58 @@ mod tests {
         assert!(
             f[0].1.contains("`curl`") && f[0].1.contains("`tar`"),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn fixes() {
+        use super::super::g4_util::fixed;
+        let f = |t: &str| fixed(t, CODE);
+        // Debian: bash, once per stage, above the comments of the first RUN.
+        assert_eq!(
+            f("FROM debian:bookworm-slim\n# fetch\n# hadolint ignore=DL3008\nRUN curl -fsSL x | sh\nRUN a | b\nFROM debian AS two\nRUN c | d\n"),
+            "FROM debian:bookworm-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n# fetch\n# hadolint ignore=DL3008\nRUN curl -fsSL x | sh\nRUN a | b\nFROM debian AS two\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN c | d\n"
+        );
+        // Alpine: ash; lower-case keywords and CRLF kept.
+        assert_eq!(
+            f("from alpine:3.20\r\nrun a \\\r\n  | b\r\n"),
+            "from alpine:3.20\r\nshell [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]\r\nrun a \\\r\n  | b\r\n"
+        );
+        // A stage built on another stage: the root image decides; a SHELL of its own is kept.
+        assert_eq!(
+            f("FROM python:3.13 AS base\nFROM base\nSHELL [\"/bin/bash\", \"-e\", \"-c\"]\nRUN a | b\n"),
+            "FROM python:3.13 AS base\nFROM base\nSHELL [\"/bin/bash\", \"-e\", \"-c\"]\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-e\", \"-c\"]\nRUN a | b\n"
+        );
+        // A SHELL change in between needs its own fix.
+        assert_eq!(
+            f("FROM ubuntu\nRUN a | b\nSHELL [\"/bin/sh\", \"-c\"]\nRUN c | d\n"),
+            "FROM ubuntu\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\nSHELL [\"/bin/sh\", \"-c\"]\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN c | d\n"
+        );
+        // A lone heredoc runs with the SHELL.
+        assert_eq!(
+            f("# escape=`\nFROM fedora\nRUN <<EOF\ncurl x | sh\nEOF\n"),
+            "# escape=`\nFROM fedora\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN <<EOF\ncurl x | sh\nEOF\n"
+        );
+        for unfixable in [
+            "FROM scratch\nRUN a | b\n",
+            "FROM mycompany/base\nRUN a | b\n",
+            "FROM debian\nRUN sh -c 'a | b'\n",
+            "FROM debian\nRUN bash <<EOF\na | b\nEOF\n",
+            "FROM debian\nRUN <<EOF\n#!/bin/sh\na | b\nEOF\n",
+            "FROM debian\nRUN [\"sh\", \"-c\", \"a | b\"]\n",
+            "FROM debian\nSHELL [\"/bin/dash\", \"-c\"]\nRUN a | b\n",
+        ] {
+            assert_eq!(f(unfixable), unfixable);
+        }
+    }
+
+    #[test]
+    fn a_pragma_keeps_its_run_out_of_the_fix() {
+        use super::super::g4_util::fixed;
+        let text = "FROM debian\n# hadolint ignore=DL4006\nRUN a | b\nRUN c | d\n";
+        assert_eq!(
+            fixed(text, CODE),
+            "FROM debian\n# hadolint ignore=DL4006\nRUN a | b\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN c | d\n"
         );
     }
 }

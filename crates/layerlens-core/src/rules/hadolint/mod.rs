@@ -74,7 +74,7 @@ mod dl4006;
 mod g1_util;
 mod g2_util;
 mod g3_util;
-mod g4_util;
+pub(super) mod g4_util;
 
 use super::Rule;
 
