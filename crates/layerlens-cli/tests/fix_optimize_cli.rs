@@ -64,6 +64,9 @@ fn fixable(unsafe_: bool) -> Option<(String, String)> {
         })
 }
 
+/// Nothing for any rule to fix, even unsafely.
+const CLEAN: &str = "FROM scratch\nCOPY a /a\nUSER 65534\nENTRYPOINT [\"/a\"]\n";
+
 const BAD_PYTHON: &str = "FROM python:3.13-slim\n# the app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n";
 
 #[test]
@@ -175,6 +178,8 @@ fn optimize_skip_switches_moves_off() {
             "non-root",
             "--skip",
             "exec-form",
+            "--skip",
+            "fixes",
             "Dockerfile",
         ],
         dir.path(),
@@ -231,7 +236,7 @@ fn optimize_errors_have_positions_and_lint_exit_codes() {
 #[test]
 fn fix_leaves_files_with_nothing_to_fix_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "Dockerfile", b"FROM scratch\nCOPY a /a\n");
+    let path = write(dir.path(), "Dockerfile", CLEAN.as_bytes());
     let before = std::fs::metadata(&path).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let o = layerlens(&["fix", "--unsafe", "Dockerfile"], dir.path());
@@ -317,7 +322,7 @@ fn fix_never_touches_unreadable_or_invalid_input() {
     );
     let binary = write(dir.path(), "binary", b"FROM a\0\x01\x02");
     let latin1 = write(dir.path(), "latin1", b"FROM a\nLABEL x=\xe9\n");
-    let fine = write(dir.path(), "fine", b"FROM scratch\nCOPY a /a\n");
+    let fine = write(dir.path(), "fine", CLEAN.as_bytes());
     let o = layerlens(
         &[
             "fix", "--unsafe", "broken", "binary", "latin1", "missing", "fine",
@@ -338,7 +343,7 @@ fn fix_never_touches_unreadable_or_invalid_input() {
     );
     assert_eq!(std::fs::read(&binary).unwrap(), b"FROM a\0\x01\x02");
     assert_eq!(std::fs::read(&latin1).unwrap(), b"FROM a\nLABEL x=\xe9\n");
-    assert_eq!(std::fs::read(&fine).unwrap(), b"FROM scratch\nCOPY a /a\n");
+    assert_eq!(std::fs::read(&fine).unwrap(), CLEAN.as_bytes());
     assert_eq!(listing(dir.path()), ["binary", "broken", "fine", "latin1"]);
     // A bad command line.
     let o = layerlens(&["fix"], dir.path());

@@ -126,7 +126,11 @@ pub fn propose(cx: &Ctx, optimizing: bool) -> Vec<Proposal> {
             }
         }
         let mut c = Candidate::new(MoveKind::Fix, applicability, at);
-        c.title = titles.join("; ");
+        c.title = if titles.len() > 3 {
+            format!("{}; {} and {} more", titles[0], titles[1], titles.len() - 2)
+        } else {
+            titles.join("; ")
+        };
         c.moved = if used.len() == 1 {
             format!("1 fix of {}", code)
         } else {

@@ -449,6 +449,57 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
             out.push(Ok(c));
         }
         out.extend(move_cleanup(cx, stage));
+        out.extend(update_and_delete(cx, stage));
+    }
+    out
+}
+
+/// A RUN that only downloads the apt lists and deletes them again (what is left of
+/// `apt-get update && apt-get upgrade` once the upgrade is gone): its layer holds nothing.
+fn update_and_delete(cx: &Ctx, stage: usize) -> Vec<Proposal> {
+    let model = cx.model;
+    let mut out = Vec::new();
+    for &i in &model.stages[stage].instructions {
+        let Some(part) = plain_run(model, i) else {
+            continue;
+        };
+        let mut updated = false;
+        let mut deleted = false;
+        let mut other = false;
+        for cmd in real_commands(&part.script) {
+            match (package_op(cmd), cleanup(cmd)) {
+                (Some(op), _) if op.is_update() && op.manager == Pm::Apt && !deleted => {
+                    updated = true
+                }
+                (_, Some(Cleanup::Rm(paths)))
+                    if updated
+                        && paths.iter().all(|p| {
+                            let p = p.trim_end_matches('/');
+                            p == "/var/lib/apt/lists" || p.starts_with("/var/lib/apt/lists/")
+                        }) =>
+                {
+                    deleted = true
+                }
+                _ => other = true,
+            }
+        }
+        if !updated || !deleted || other || has_pragma_above(model, i) {
+            continue;
+        }
+        let at = model.doc.instructions[i].span;
+        let mut c = Candidate::new(MoveKind::RemoveNoopCleanup, Applicability::Unsafe, at);
+        c.title = format!(
+            "Drop the RUN on line {} that only refreshes and deletes the apt lists",
+            line_of(model, i)
+        );
+        c.moved = format!("`{}` removed", short(model, i));
+        c.rules = vec!["DL3009".into(), "LL1008".into()];
+        c.why = "The RUN downloads the package lists and deletes them again: it installs nothing \
+                 and its layer holds nothing but the deletion."
+            .into();
+        c.key = format!("update-delete:{}", model.doc.instructions[i].original());
+        c.edits = vec![Edit::delete(at)];
+        out.push(Ok(c));
     }
     out
 }

@@ -188,9 +188,9 @@ pub enum MoveKind {
     /// uses the files (no apt command in between for the lists; no mention of the file), and
     /// the creating RUN is a plain `&&` chain in shell form.
     MoveCleanup,
-    /// **Unsafe.** A cleanup-only RUN whose targets were already deleted by an earlier RUN of
-    /// the stage, with nothing in between that could recreate them, is dropped (an empty
-    /// layer).
+    /// **Unsafe.** A RUN that deletes nothing is dropped (an empty layer): a cleanup of apt
+    /// lists an earlier RUN of the stage already deleted after its last update, with no apt
+    /// command in between; or a RUN that only refreshes the apt lists and deletes them again.
     RemoveNoopCleanup,
     /// **Safe.** `RUN --mount=type=cache,target=<cache>` on pip, npm, yarn and Go installs when
     /// the file opts into BuildKit (a `# syntax=` line or a `RUN --mount` already present) or
@@ -206,11 +206,12 @@ pub enum MoveKind {
     /// (CMD, ENTRYPOINT, ENV, EXPOSE, ...) is re-declared in the runtime stage. Unsafe because
     /// files the program reads at run time besides the artefact are left behind.
     StageSplit,
-    /// **Unsafe.** A user created right after FROM (or one the base already has: `node`,
-    /// `nonroot`, 65534 on scratch), `--chown` on the COPYs of the build context, and `USER`
-    /// after the last build step. Guards: the final stage sets what runs (CMD or ENTRYPOINT),
-    /// sets no USER, does not drop privileges itself (gosu, su-exec), and its base is one
-    /// whose user tools are known.
+    /// **Unsafe.** A user created before the first COPY (or one the base already has: `node`,
+    /// distroless `nonroot`, 65534 on scratch), `--chown` on the COPYs of the build context,
+    /// and `USER <uid>` after the last build step. Guards: the final stage sets what runs (a
+    /// CMD or ENTRYPOINT that is not an interpreter or shell alone), sets no USER, does not
+    /// step down itself (gosu, su-exec, an entrypoint script, servers such as nginx), and its
+    /// base is one whose user tools are known.
     NonRoot,
     /// **Unsafe.** `CMD python app.py` → `CMD ["python", "app.py"]` (also ENTRYPOINT). Guards:
     /// one simple command of plain words (no variables, globs, redirections or operators),

@@ -6,9 +6,12 @@
 //! FROM python:3.13-slim          FROM python:3.13-slim
 //! COPY . /app                →   RUN useradd --create-home --uid 1000 --shell /bin/bash appuser
 //! CMD ["python", "app.py"]       COPY --chown=appuser:appuser . /app
-//!                                USER appuser
+//!                                USER 1000
 //!                                CMD ["python", "app.py"]
 //! ```
+//!
+//! USER takes the numeric UID (DL3066: a runtime can check a number without the image's
+//! /etc/passwd); `--chown` names the user.
 //!
 //! **Unsafe**: the program loses root's rights (ports below 1024 without the capability,
 //! writing outside its own files). The build steps still run as root, and the application's
