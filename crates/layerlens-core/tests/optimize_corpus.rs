@@ -251,9 +251,13 @@ pub fn violations(input: &str, out: &Optimized, options: &OptimizeOptions) -> Ve
 
 #[test]
 fn corpus_invariants_and_counts() {
+    corpus_run("unsafe changes allowed", &OptimizeOptions::with_unsafe());
+    corpus_run("safe changes only", &OptimizeOptions::default());
+}
+
+fn corpus_run(label: &str, options: &OptimizeOptions) {
     let files = common::corpus_files();
     assert!(files.len() >= 400, "corpus missing: {}", files.len());
-    let options = OptimizeOptions::with_unsafe();
     let mut improved = 0;
     let mut findings_before = 0;
     let mut findings_after = 0;
@@ -268,14 +272,14 @@ fn corpus_invariants_and_counts() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let out = match std::panic::catch_unwind(|| optimize(&text, &options)) {
+        let out = match std::panic::catch_unwind(|| optimize(&text, options)) {
             Ok(o) => o,
             Err(_) => {
                 failures.push(format!("{}: panicked", path.display()));
                 continue;
             }
         };
-        for v in violations(&text, &out, &options) {
+        for v in violations(&text, &out, options) {
             failures.push(format!("{}: {v}", path.display()));
         }
         if out.changed {
@@ -299,7 +303,7 @@ fn corpus_invariants_and_counts() {
         }
     }
     println!(
-        "optimizer over the corpus ({} files, unsafe changes allowed):",
+        "optimizer over the corpus ({} files, {label}):",
         files.len()
     );
     println!("  files improved: {improved}");
