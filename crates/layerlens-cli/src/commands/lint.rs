@@ -107,23 +107,37 @@ fn analyze_all(
     if workers <= 1 {
         return inputs.into_iter().map(analyze_one).collect();
     }
-    let chunk = inputs.len().div_ceil(workers);
-    let mut chunks: Vec<Vec<(PathBuf, String)>> = Vec::new();
-    let mut rest = inputs;
-    while !rest.is_empty() {
-        let tail = rest.split_off(chunk.min(rest.len()));
-        chunks.push(std::mem::replace(&mut rest, tail));
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| scope.spawn(|| c.into_iter().map(analyze_one).collect::<Vec<_>>()))
+    // Workers take the next file as they finish one, so a few large files do not leave a
+    // core idle; results go back into input order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<(PathBuf, String)>>> = inputs
+        .into_iter()
+        .map(|input| std::sync::Mutex::new(Some(input)))
+        .collect();
+    let mut results: Vec<(usize, FileReport)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(slot) = slots.get(i) else { break };
+                        let input = slot.lock().ok().and_then(|mut s| s.take());
+                        if let Some(input) = input {
+                            done.push((i, analyze_one(input)));
+                        }
+                    }
+                    done
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
-    })
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, report)| report).collect()
 }
 
 /// hadolint's exit code: 1 on a parse error or a finding at least as severe as the

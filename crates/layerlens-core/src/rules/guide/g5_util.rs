@@ -616,6 +616,14 @@ fn is_pip(cmd: &Command) -> Option<usize> {
 /// Reads a dependency install from a command.
 pub fn dep_install(cmd: &Command) -> Option<DepInstall> {
     let name = cmd.basename()?;
+    // Rules ask about every command; leave the rest before collecting arguments.
+    const MANAGERS: [&str; 15] = [
+        "uv", "npm", "yarn", "pnpm", "go", "poetry", "pipenv", "bundle", "bundler", "gem",
+        "composer", "cargo", "mvn", "mvnw", "maven",
+    ];
+    if !(name.starts_with("pip") || name.starts_with("python") || MANAGERS.contains(&name)) {
+        return None;
+    }
     let positional = cmd.positional_args();
     let sub = |n: usize| positional.get(n).map(|w| w.value.as_str());
     let manifests = |m: &str| {

@@ -156,6 +156,14 @@ fn check(context: &Context, report: &mut Report) {
             continue;
         }
         let Some(run) = context.run(i) else { continue };
+        // Only package managers, downloads and `rm` matter here.
+        const RELEVANT: [&str; 13] = [
+            "apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "dnf5",
+            "zypper", "curl", "wget", "rm",
+        ];
+        if !RELEVANT.iter().any(|n| run.has_command(n)) {
+            continue;
+        }
         let line = context.instruction(i).start_line;
         let mut this_updates = false;
         let mut this_creates = Vec::new();
