@@ -283,3 +283,30 @@ fn a_closed_pipe_ends_output_quietly() {
     child.wait().unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn json_findings_carry_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM python:3.13-slim\nRUN pip install flask==3.0.0\n",
+    );
+    let o = layerlens(
+        &["lint", "-f", "json", "--no-fail", "Dockerfile"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let dl3042 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "DL3042")
+        .expect("DL3042 reported");
+    let fix = &dl3042["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    let edit = &fix["edits"][0];
+    assert_eq!(edit["text"], " --no-cache-dir");
+    assert_eq!(edit["line"], 2);
+    assert_eq!(edit["start"], edit["end"], "an insertion");
+}

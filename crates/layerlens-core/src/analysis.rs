@@ -7,8 +7,10 @@
 use serde::Serialize;
 
 use crate::dockerignore::Dockerignore;
+use crate::fix::Fix;
 use crate::layers::{self, Change, LayerOptions, LayerReport, PresetKind};
 use crate::model::{Base, Model};
+use crate::optimize::{self, OptimizeOptions, Optimized};
 use crate::rules::{lint, Config, LintOptions, Severity as RuleSeverity};
 use crate::syntax::{Args, Instruction, Keyword};
 use crate::text::{LineIndex, Span};
@@ -77,6 +79,8 @@ pub struct Diagnostic {
     pub range: Located,
     /// The instruction it concerns, if any.
     pub instruction: Option<usize>,
+    /// A mechanical fix (byte-range edits of the analysed text), when the rule has one.
+    pub fix: Option<Fix>,
 }
 
 /// One instruction as the core sees it.
@@ -113,6 +117,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Layers, sizes, waste, cache simulation and the stage graph.
     pub layers: LayerReport,
+    /// The optimized Dockerfile with every change explained.
+    pub optimized: Optimized,
 }
 
 /// Code of diagnostics for text BuildKit cannot build (hadolint's code for parse errors).
@@ -165,6 +171,8 @@ pub struct Options {
     pub changes: Vec<Change>,
     /// A "what changed?" preset, resolved for this file and added to `changes`.
     pub preset: Option<PresetKind>,
+    /// Let the optimizer make unsafe changes too (the playground's safe/unsafe switch).
+    pub allow_unsafe: bool,
 }
 
 /// Analyses `source` with default options. Never panics; any text gives a result.
@@ -222,11 +230,22 @@ pub fn analyze_with(source: &str, options: &Options) -> Analysis {
         layer_options.changes.extend(resolved);
     }
     let layers = layers::analyze(&model, &layer_options);
+    let optimized = optimize::optimize(
+        source,
+        &OptimizeOptions {
+            allow_unsafe: options.allow_unsafe,
+            config: options.config.clone(),
+            dockerignore: options.dockerignore.clone(),
+            context_size: options.context_size,
+            ..OptimizeOptions::default()
+        },
+    );
     Analysis {
         stages,
         instructions,
         diagnostics,
         layers,
+        optimized,
     }
 }
 
@@ -250,6 +269,7 @@ fn diagnostics_of(model: &Model, options: &Options, locate: &Locator) -> Vec<Dia
             message: e.message.clone(),
             range: locate.span(e.span),
             instruction: instruction_at(model, e.span.start),
+            fix: None,
         })
         .collect();
     let findings = lint(
@@ -265,6 +285,7 @@ fn diagnostics_of(model: &Model, options: &Options, locate: &Locator) -> Vec<Dia
             message: f.message,
             range: locate.span(f.span),
             instruction: f.instruction,
+            fix: f.fix,
         })
     }));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));

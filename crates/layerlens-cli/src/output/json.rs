@@ -1,5 +1,8 @@
-//! hadolint's JSON: `[{code, column, file, level, line, message}]` plus end positions.
+//! hadolint's JSON: `[{code, column, file, level, line, message}]` plus end positions and,
+//! where the rule has one, the fix.
 
+use layerlens_core::fix::Fix;
+use layerlens_core::text::LineIndex;
 use serde::Serialize;
 
 use super::FileReport;
@@ -14,23 +17,75 @@ struct Entry<'a> {
     message: &'a str,
     end_line: usize,
     end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    /// `safe` or `unsafe`.
+    applicability: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text from (line, column) to (end_line, end_column) — also given as byte
+/// offsets — with `text`.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
 }
 
 pub fn render(reports: &[FileReport]) -> String {
-    let entries: Vec<Entry> = reports
-        .iter()
-        .flat_map(|r| {
-            r.diagnostics.iter().map(move |d| Entry {
+    let mut entries: Vec<Entry> = Vec::new();
+    for report in reports {
+        let index = LineIndex::new(&report.source);
+        for d in &report.diagnostics {
+            entries.push(Entry {
                 code: &d.code,
                 column: d.range.start_pos.column,
-                file: &r.path,
+                file: &report.path,
                 level: d.severity.as_str(),
                 line: d.range.start_pos.line,
                 message: &d.message,
                 end_line: d.range.end_pos.line,
                 end_column: d.range.end_pos.column,
-            })
-        })
-        .collect();
+                fix: d.fix.as_ref().map(|f| json_fix(f, &report.source, &index)),
+            });
+        }
+    }
     serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into()) + "\n"
+}
+
+fn json_fix<'a>(fix: &'a Fix, source: &str, index: &LineIndex) -> JsonFix<'a> {
+    JsonFix {
+        title: &fix.title,
+        applicability: match fix.applicability {
+            layerlens_core::fix::Applicability::Safe => "safe",
+            layerlens_core::fix::Applicability::Unsafe => "unsafe",
+        },
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| {
+                let start = index.line_col(source, e.span.start);
+                let end = index.line_col(source, e.span.end);
+                JsonEdit {
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    start: e.span.start,
+                    end: e.span.end,
+                    text: &e.text,
+                }
+            })
+            .collect(),
+    }
 }
