@@ -53,6 +53,7 @@ fn run(inputs: &Inputs) -> Analysis {
         context_size: parse_size(&ctx.context_size),
         changes,
         preset,
+        ..Options::default()
     };
     analyze_with(&inputs.source, &options)
 }
