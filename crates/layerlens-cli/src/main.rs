@@ -4,6 +4,7 @@ mod commands;
 mod config_file;
 mod input;
 mod output;
+mod parallel;
 
 use std::process::ExitCode;
 

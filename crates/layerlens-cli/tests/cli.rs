@@ -241,6 +241,58 @@ fn lint_walks_directories_and_every_format_renders() {
     }
 }
 
+/// Files are read, linted and rendered on worker threads; the output still follows the
+/// order of the arguments, clean files add nothing and an unreadable one is reported.
+#[test]
+fn many_files_keep_argument_order_and_report_unreadable_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["lint".to_string(), "-f".into(), "json".into()];
+    for i in 0..40 {
+        let name = format!("f{i:02}.Dockerfile");
+        // Every third file is clean; one file in the middle does not exist.
+        let text = if i % 3 == 0 {
+            "# layerlens global ignore=LL1013\nFROM scratch\nCOPY app /app\nUSER 1000\nCMD [\"/app\"]\n"
+                .to_string()
+        } else {
+            format!("FROM alpine:3.22\nRUN cd /tmp{i}\n")
+        };
+        if i != 20 {
+            write(dir.path(), &name, text.as_bytes());
+        }
+        args.push(name);
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = layerlens(&refs, dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("f20.Dockerfile"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    let expected: Vec<String> = (0..40)
+        .filter(|i| i % 3 != 0 && *i != 20)
+        .map(|i| format!("f{i:02}.Dockerfile"))
+        .collect();
+    assert_eq!(files, expected);
+    // The terminal format keeps the same order and counts every finding once.
+    let mut tty_args = refs.clone();
+    tty_args[2] = "tty";
+    let text = stdout(&layerlens(&tty_args, dir.path()));
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|f| text.find(f.as_str()).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        text.contains(&format!("in {} files", expected.len())),
+        "{text}"
+    );
+}
+
 #[test]
 fn rules_and_explain() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,8 +9,9 @@ use layerlens_core::dockerignore::Dockerignore;
 use layerlens_core::rules::{Config, Severity as RuleSeverity};
 
 use crate::config_file;
-use crate::input::read_dockerfile;
-use crate::output::{render, FileReport, Format};
+use crate::input::{read_dockerfile, InputError};
+use crate::output::{render, render_part, FileReport, Format};
+use crate::parallel::map_in_order;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -60,84 +61,53 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut inputs = Vec::new();
-    let mut failed_to_read = false;
-    for path in expand(&args.files) {
-        match read_dockerfile(&path) {
-            Ok(source) => inputs.push((path, source)),
-            Err(e) => {
-                eprintln!("layerlens: {e}");
-                failed_to_read = true;
-            }
-        }
-    }
-    let reports = analyze_all(inputs, &config, args.dockerignore.as_deref());
     let format = args.format.or(output.format).unwrap_or(Format::Tty);
     let color = !args.no_color
         && !output.no_color
         && format == Format::Tty
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
+    // Reading, analysing and rendering each file all happen on the worker threads; only
+    // the joining of the rendered parts is left to this one.
+    let results = map_in_order(expand(&args.files), |path| {
+        let source = read_dockerfile(&path)?;
+        let mut report = analyze_one(path, source, &config, args.dockerignore.as_deref());
+        report.part = render_part(format, &report, color);
+        Ok::<_, InputError>(report)
+    });
+    let mut reports = Vec::with_capacity(results.len());
+    let mut failed_to_read = false;
+    for result in results {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(e) => {
+                eprintln!("layerlens: {e}");
+                failed_to_read = true;
+            }
+        }
+    }
     print!("{}", render(format, &reports, color));
     exit_code(&reports, &config, failed_to_read)
 }
 
-/// Analyses every file, spreading them over the machine's cores; keeps input order.
-fn analyze_all(
-    inputs: Vec<(PathBuf, String)>,
+fn analyze_one(
+    path: PathBuf,
+    source: String,
     config: &Config,
     dockerignore: Option<&Path>,
-) -> Vec<FileReport> {
-    let analyze_one = |(path, source): (PathBuf, String)| {
-        let options = Options {
-            config: config.clone(),
-            dockerignore: dockerignore_for(&path, dockerignore),
-            ..Options::default()
-        };
-        let diagnostics = diagnostics(&source, &options);
-        FileReport {
-            path: path.display().to_string(),
-            source,
-            diagnostics,
-        }
+) -> FileReport {
+    let options = Options {
+        config: config.clone(),
+        dockerignore: dockerignore_for(&path, dockerignore),
+        ..Options::default()
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(inputs.len());
-    if workers <= 1 {
-        return inputs.into_iter().map(analyze_one).collect();
+    let diagnostics = diagnostics(&source, &options);
+    FileReport {
+        path: path.display().to_string(),
+        source,
+        diagnostics,
+        part: None,
     }
-    // Workers take the next file as they finish one, so a few large files do not leave a
-    // core idle; results go back into input order.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<(PathBuf, String)>>> = inputs
-        .into_iter()
-        .map(|input| std::sync::Mutex::new(Some(input)))
-        .collect();
-    let mut results: Vec<(usize, FileReport)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(slot) = slots.get(i) else { break };
-                        let input = slot.lock().ok().and_then(|mut s| s.take());
-                        if let Some(input) = input {
-                            done.push((i, analyze_one(input)));
-                        }
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, report)| report).collect()
 }
 
 /// hadolint's exit code: 1 on a parse error or a finding at least as severe as the

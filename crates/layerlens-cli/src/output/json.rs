@@ -43,24 +43,50 @@ struct JsonEdit<'a> {
 }
 
 pub fn render(reports: &[FileReport]) -> String {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut out = String::from("[");
     for report in reports {
-        let index = LineIndex::new(&report.source);
-        for d in &report.diagnostics {
-            entries.push(Entry {
-                code: &d.code,
-                column: d.range.start_pos.column,
-                file: &report.path,
-                level: d.severity.as_str(),
-                line: d.range.start_pos.line,
-                message: &d.message,
-                end_line: d.range.end_pos.line,
-                end_column: d.range.end_pos.column,
-                fix: d.fix.as_ref().map(|f| json_fix(f, &report.source, &index)),
-            });
+        let part = match &report.part {
+            Some(part) => std::borrow::Cow::Borrowed(part.as_str()),
+            None => std::borrow::Cow::Owned(render_file(report)),
+        };
+        if part.is_empty() {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&part);
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// One file's entries, comma-separated, without the array's brackets (empty when the
+/// file has no findings).
+pub fn render_file(report: &FileReport) -> String {
+    let index = LineIndex::new(&report.source);
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let entry = Entry {
+            code: &d.code,
+            column: d.range.start_pos.column,
+            file: &report.path,
+            level: d.severity.as_str(),
+            line: d.range.start_pos.line,
+            message: &d.message,
+            end_line: d.range.end_pos.line,
+            end_column: d.range.end_pos.column,
+            fix: d.fix.as_ref().map(|f| json_fix(f, &report.source, &index)),
+        };
+        if !out.is_empty() {
+            out.push(',');
+        }
+        // Serialising plain strings and numbers into a String cannot fail.
+        if let Ok(json) = serde_json::to_string(&entry) {
+            out.push_str(&json);
         }
     }
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into()) + "\n"
+    out
 }
 
 fn json_fix<'a>(fix: &'a Fix, source: &str, index: &LineIndex) -> JsonFix<'a> {

@@ -15,6 +15,8 @@ pub struct FileReport {
     pub path: String,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// This file's part of the output, rendered ahead by a worker thread (`render_part`).
+    pub part: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -33,7 +35,17 @@ pub enum Format {
     Github,
 }
 
-/// Renders all reports in `format`.
+/// This file's part of the output, for the formats that are a plain join of per-file
+/// parts (the rest need every file at once and render in `render`).
+pub fn render_part(format: Format, report: &FileReport, color: bool) -> Option<String> {
+    match format {
+        Format::Tty => Some(tty::render_file(report, color)),
+        Format::Json => Some(json::render_file(report)),
+        _ => None,
+    }
+}
+
+/// Renders all reports in `format`, using the parts rendered ahead where present.
 pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
     match format {
         Format::Tty => tty::render(reports, color),

@@ -31,11 +31,11 @@ impl Style {
 }
 
 pub fn render(reports: &[FileReport], color: bool) -> String {
-    let style = Style { on: color };
     let mut out = String::new();
     for report in reports {
-        for d in &report.diagnostics {
-            render_one(&mut out, &style, report, d);
+        match &report.part {
+            Some(part) => out.push_str(part),
+            None => out.push_str(&render_file(report, color)),
         }
     }
     let total: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
@@ -46,6 +46,16 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
             if total == 1 { "" } else { "s" },
             if files == 1 { "" } else { "s" }
         ));
+    }
+    out
+}
+
+/// The findings of one file.
+pub fn render_file(report: &FileReport, color: bool) -> String {
+    let style = Style { on: color };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        render_one(&mut out, &style, report, d);
     }
     out
 }

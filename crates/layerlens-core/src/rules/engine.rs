@@ -24,14 +24,17 @@ pub fn lint(
 ) -> Vec<Finding> {
     let context = Context::new(model, config, dockerignore);
     let mut findings = Vec::new();
+    // The origin of each finding, side by side (looking rules up by code costs more).
+    let mut origins = Vec::new();
     for rule in registry() {
         if config.is_ignored(rule.code) {
             continue;
         }
         let mut report = Report::new(rule, &mut findings);
         (rule.check)(&context, &mut report);
+        origins.resize(findings.len(), rule.origin);
     }
-    filter(model, config, options, findings)
+    filter(model, config, options, findings, &origins)
 }
 
 fn filter(
@@ -39,6 +42,7 @@ fn filter(
     config: &Config,
     options: &LintOptions,
     findings: Vec<Finding>,
+    origins: &[Origin],
 ) -> Vec<Finding> {
     let doc = &model.doc;
     let suppressions = (!config.disable_ignore_pragma).then(|| Suppressions::collect(doc));
@@ -50,14 +54,14 @@ fn filter(
         .unwrap_or_default();
     let mut kept: Vec<Finding> = findings
         .into_iter()
-        .filter_map(|mut f| {
+        .zip(origins)
+        .filter_map(|(mut f, &origin)| {
             if let Some(s) = &suppressions {
                 if s.suppresses(f.code, f.instruction, doc) {
                     return None;
                 }
             }
-            let origin = super::find(f.code).map(|r| r.origin);
-            if origin == Some(Origin::Buildkit) {
+            if origin == Origin::Buildkit {
                 let experimental = super::buildkit::EXPERIMENTAL.contains(&f.code);
                 let local = f
                     .instruction
