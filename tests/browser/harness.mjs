@@ -63,7 +63,7 @@ export async function loadExample(p, key) {
   await ready(p);
 }
 
-/** Opens a tab of the right-hand column: problems, layers or stages. */
+/** Opens a tab of the right-hand column: problems, layers, stages or optimize. */
 export async function openTab(p, id) {
   await p.click(`[data-testid="tab-${id}"]`);
   await p.waitForSelector(`.tab-panel[data-tab="${id}"]`);

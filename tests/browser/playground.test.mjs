@@ -4,7 +4,7 @@
 //   LAYERLENS_DIST=dist node --test tests/browser/
 //
 // The assertions follow the page's test contract: elements with data-testid `editor`,
-// `tab-problems|layers|stages`, `diagnostic` (data-line, data-column, data-code),
+// `tab-problems|layers|stages|optimize`, `diagnostic` (data-line, data-column, data-code),
 // `diagnostic-count`, `rule-docs` (data-code) with `rule-why`, `rule-bad`, `rule-good`,
 // `outline`, `stage`, `instruction` (data-line, data-keyword) and `example-picker`.
 import { after, before, test } from 'node:test';
@@ -74,7 +74,7 @@ test('a diagnostic shows its rule docs (why, bad → good) and clicking it selec
   await item.waitFor();
   const line = Number(await item.getAttribute('data-line'));
   const column = Number(await item.getAttribute('data-column'));
-  await item.locator('button').click();
+  await item.locator('button[aria-expanded]').click();
 
   // The cursor moved to the diagnostic's range.
   const sel = await selection(page);
@@ -85,7 +85,7 @@ test('a diagnostic shows its rule docs (why, bad → good) and clicking it selec
   // Its documentation opened underneath: name, category, guide section, why, bad and good.
   const docs = item.locator('[data-testid="rule-docs"]');
   await docs.waitFor();
-  assert.equal(await item.locator('button').getAttribute('aria-expanded'), 'true');
+  assert.equal(await item.locator('button[aria-expanded]').getAttribute('aria-expanded'), 'true');
   assert.equal(await docs.getAttribute('data-code'), 'LL1001');
   assert.equal(await docs.locator('[data-testid="rule-name"]').innerText(), 'copy-manifests-before-install');
   assert.deepEqual(await docs.locator('[data-testid="rule-category"]').allInnerTexts(), ['cache']);
@@ -104,11 +104,11 @@ test('a diagnostic shows its rule docs (why, bad → good) and clicking it selec
 
   // Every diagnostic has docs to show: open another, the first one closes.
   const other = page.locator('[data-testid="diagnostic"]:not([data-code="LL1001"])').first();
-  await other.locator('button').click();
+  await other.locator('button[aria-expanded]').click();
   await other.locator('[data-testid="rule-docs"] [data-testid="rule-why"]').waitFor();
   assert.equal(await item.locator('[data-testid="rule-docs"]').count(), 0);
   // Clicking an open one again closes it (and still selects its range).
-  await other.locator('button').click();
+  await other.locator('button[aria-expanded]').click();
   assert.equal(await other.locator('[data-testid="rule-docs"]').count(), 0);
   assert.deepEqual(h.errors, []);
 });
@@ -148,7 +148,7 @@ test('typing a broken instruction shows a diagnostic on its line, explained as a
 
   // Clicking the diagnostic selects its range in the editor. `ENV PATH` lacks a value:
   // BuildKit cannot parse it (DL1000), so the parse error is explained instead of a rule.
-  await diagnostic.locator('button').click();
+  await diagnostic.locator('button[aria-expanded]').click();
   const sel = await selection(page);
   assert.equal(sel.line, 9);
   assert.ok(sel.text.length > 0, 'the diagnostic range is selected');
@@ -165,7 +165,7 @@ test('typing a broken instruction shows a diagnostic on its line, explained as a
   await page.keyboard.type('\n    libpq-dev \\ # 30MB\n');
   const parse = page.locator('[data-testid="diagnostic"][data-code="DL1000"][data-line="10"]');
   await parse.waitFor({ timeout: 5_000 });
-  await parse.locator('button').click();
+  await parse.locator('button[aria-expanded]').click();
   docs = parse.locator('[data-testid="rule-docs"]');
   await docs.waitFor();
   assert.match(await parse.innerText(), /unknown instruction/);
@@ -186,13 +186,13 @@ test('the tabs work from the keyboard', async () => {
   assert.equal(await p.evaluate(() => document.activeElement?.id), 'tab-layers');
   assert.ok(await p.isVisible('[data-testid="layers"]'));
   await p.keyboard.press('End');
-  assert.deepEqual(await selected(), ['tab-stages']);
+  assert.deepEqual(await selected(), ['tab-optimize']);
   await p.keyboard.press('ArrowRight');
   assert.deepEqual(await selected(), ['tab-problems']);
   // Only the selected tab is a tab stop.
   assert.deepEqual(
     await p.$$eval('[role="tab"]', (els) => els.map((el) => el.tabIndex)),
-    [0, -1, -1],
+    [0, -1, -1, -1],
   );
   await p.close();
   assert.deepEqual(h.errors, []);

@@ -1,5 +1,9 @@
 //! The playground page: the editor on the left, always visible; on the right, tabs for
-//! what the core found (Problems · Layers · Stages).
+//! what the core found (Problems · Layers · Stages · Optimize).
+//!
+//! Fixes, the optimized file and Undo are written into the editor here (`apply`): through
+//! the textarea's own editing when the browser allows it (so Ctrl+Z works too), recorded on
+//! the reducer's undo stack, and analysed at once.
 
 use std::rc::Rc;
 
@@ -7,18 +11,21 @@ use gloo_timers::callback::Timeout;
 use layerlens_core::analysis::{analyze_with, Analysis, Located, Options};
 use layerlens_core::dockerignore::Dockerignore;
 use layerlens_core::layers::{parse_size, Change};
+use layerlens_core::optimize::{fix_all, OptimizeOptions};
 use layerlens_core::rules::Config;
 use yew::prelude::*;
 
 use crate::diagnostics::Diagnostics;
 use crate::dom::focus_by_id;
+use crate::edit::write_editor;
 use crate::editor::Editor;
 use crate::example::{self, BAD_PYTHON};
 use crate::header::Header;
 use crate::layers::Layers;
+use crate::optimize::OptimizeView;
 use crate::outline::Outline;
 use crate::stage_graph::StageGraphView;
-use crate::state::{Action, ContextInputs, Scenario, State, Tab};
+use crate::state::{Action, Applied, ContextInputs, DiffMode, Scenario, State, Tab};
 use crate::view::{line_marks, problems_label, reveal, size_label, typed_changes, Shared};
 
 /// Pause in typing after which the text is analysed again.
@@ -32,10 +39,11 @@ struct Inputs {
     context: Shared<ContextInputs>,
     scenario: Scenario,
     target: Option<String>,
+    allow_unsafe: bool,
 }
 
-/// The one analysis per change (a preset is resolved by the core for the current text).
-fn run(inputs: &Inputs) -> Analysis {
+/// The analysis options for these inputs.
+fn options(inputs: &Inputs) -> Options {
     let ctx = &*inputs.context;
     let dockerignore =
         (!ctx.dockerignore.trim().is_empty()).then(|| Dockerignore::parse(&ctx.dockerignore));
@@ -44,7 +52,7 @@ fn run(inputs: &Inputs) -> Analysis {
         Scenario::Paths => (typed_changes(&ctx.paths), None),
         Scenario::Preset(kind) => (Vec::new(), Some(kind)),
     };
-    let options = Options {
+    Options {
         config: Config {
             target: inputs.target.clone(),
             ..Config::default()
@@ -53,9 +61,30 @@ fn run(inputs: &Inputs) -> Analysis {
         context_size: parse_size(&ctx.context_size),
         changes,
         preset,
-        ..Options::default()
-    };
-    analyze_with(&inputs.source, &options)
+        allow_unsafe: inputs.allow_unsafe,
+    }
+}
+
+/// The one analysis per change (a preset is resolved by the core for the current text).
+fn run(inputs: &Inputs) -> Analysis {
+    analyze_with(&inputs.source, &options(inputs))
+}
+
+/// The text with every safe rule fix applied ("Fix all safe"), linted with the same
+/// configuration as the analysis.
+fn fix_all_safe(inputs: &Inputs) -> String {
+    let options = options(inputs);
+    fix_all(
+        &inputs.source,
+        &OptimizeOptions {
+            allow_unsafe: false,
+            config: options.config,
+            dockerignore: options.dockerignore,
+            context_size: options.context_size,
+            ..OptimizeOptions::default()
+        },
+    )
+    .text
 }
 
 /// The id part of a tab (`tab-layers`, `data-tab="layers"`).
@@ -64,6 +93,7 @@ fn tab_key(tab: Tab) -> &'static str {
         Tab::Problems => "problems",
         Tab::Layers => "layers",
         Tab::Stages => "stages",
+        Tab::Optimize => "optimize",
     }
 }
 
@@ -71,17 +101,21 @@ fn tab_key(tab: Tab) -> &'static str {
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(BAD_PYTHON));
     let timer = use_mut_ref(|| None::<Timeout>);
+    // What the editor shows and what was analysed, for callbacks made once.
+    let shown = use_mut_ref(|| Rc::clone(&state.source));
+    *shown.borrow_mut() = Rc::clone(&state.source);
 
     // Derived data: recomputed only when what is analysed changes.
-    let analysis = use_memo(
-        Inputs {
-            source: Rc::clone(&state.analyzed),
-            context: Shared(Rc::clone(&state.settled)),
-            scenario: state.scenario,
-            target: state.target.clone(),
-        },
-        run,
-    );
+    let inputs = Rc::new(Inputs {
+        source: Rc::clone(&state.analyzed),
+        context: Shared(Rc::clone(&state.settled)),
+        scenario: state.scenario,
+        target: state.target.clone(),
+        allow_unsafe: state.allow_unsafe,
+    });
+    let latest = use_mut_ref(|| Rc::clone(&inputs));
+    *latest.borrow_mut() = Rc::clone(&inputs);
+    let analysis = use_memo(inputs, |inputs| run(inputs));
     let marks = use_memo(Shared(Rc::clone(&analysis)), |a| line_marks(a));
 
     // Every change goes through here. Typing (the Dockerfile or a context field)
@@ -113,6 +147,51 @@ pub fn app() -> Html {
     };
     let on_load = dispatch.reform(|text: &'static str| Action::Load(text.to_owned()));
 
+    // Writes text into the editor: as if typed when the browser allows it (its Ctrl+Z
+    // then takes it back), else through the state; either way recorded for Undo and
+    // analysed at once.
+    let on_apply = {
+        let dispatch = dispatch.clone();
+        let shown = shown.clone();
+        use_callback((), move |applied: Applied, _| {
+            // Read before writing: the write's input event updates what is shown.
+            let previous = Rc::clone(&shown.borrow());
+            write_editor(&applied.text);
+            dispatch.emit(Action::Apply {
+                previous,
+                text: applied.text,
+                label: applied.label,
+            });
+        })
+    };
+    let on_fix_all = {
+        let on_apply = on_apply.clone();
+        let latest = latest.clone();
+        use_callback((), move |(), _| {
+            let inputs = Rc::clone(&latest.borrow());
+            let text = fix_all_safe(&inputs);
+            on_apply.emit(Applied {
+                text,
+                label: "fix all safe problems".to_owned(),
+            });
+        })
+    };
+    let on_undo = {
+        let dispatch = dispatch.clone();
+        let shown = shown.clone();
+        use_callback((), move |text: Rc<str>, _| {
+            // Written as if typed, the text arrives as an edit that spends the undo entry;
+            // it only needs analysing now. Otherwise (refused, or nothing to write, so no
+            // edit) the state pops the entry itself.
+            let differs = **shown.borrow() != *text;
+            if differs && write_editor(&text) {
+                dispatch.emit(Action::Settle);
+            } else {
+                dispatch.emit(Action::Undo);
+            }
+        })
+    };
+
     let tab_button = |tab: Tab, label: &'static str, id: &'static str, badge: Html| {
         let active = state.tab == tab;
         let onclick = dispatch.reform(move |_: MouseEvent| Action::SetTab(tab));
@@ -134,7 +213,7 @@ pub fn app() -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let next = match e.key().as_str() {
                 "ArrowRight" | "ArrowLeft" | "Home" | "End" => {
-                    let order = [Tab::Problems, Tab::Layers, Tab::Stages];
+                    let order = [Tab::Problems, Tab::Layers, Tab::Stages, Tab::Optimize];
                     let i = order.iter().position(|t| *t == current).unwrap_or(0);
                     match e.key().as_str() {
                         "ArrowRight" => order[(i + 1) % order.len()],
@@ -168,12 +247,27 @@ pub fn app() -> Html {
     let stages_badge = html! {
         <span class="badge">{ analysis.stages.len() }</span>
     };
+    let changes = analysis.optimized.changes.len();
+    let optimize_badge = html! {
+        <span class={classes!("badge", (changes == 0).then_some("is-zero"))} data-testid="optimize-badge"
+              title={format!("{changes} change(s) the optimizer would make")}>
+            { changes }
+        </span>
+    };
 
     let pending = state.pending();
     let shared = Shared(Rc::clone(&analysis));
     let body = match state.tab {
         Tab::Problems => html! {
-            <Diagnostics analysis={shared.clone()} on_reveal={on_reveal.clone()} />
+            <Diagnostics analysis={shared.clone()} analyzed={Rc::clone(&state.analyzed)} {pending}
+                         on_reveal={on_reveal.clone()} on_apply={on_apply.clone()}
+                         on_fix_all={on_fix_all.clone()} />
+        },
+        Tab::Optimize => html! {
+            <OptimizeView analysis={shared.clone()} analyzed={Rc::clone(&state.analyzed)} {pending}
+                          allow_unsafe={state.allow_unsafe} mode={state.diff_mode}
+                          dockerignore={state.settled.dockerignore.clone()}
+                          dispatch={dispatch.clone()} on_apply={on_apply.clone()} />
         },
         Tab::Layers => html! {
             <Layers analysis={shared.clone()} scenario={state.scenario}
@@ -188,11 +282,12 @@ pub fn app() -> Html {
         },
     };
     let tab_id = tab_key(state.tab);
+    let wide = state.tab == Tab::Optimize && state.diff_mode == DiffMode::Split;
 
     html! {
         <div class="app" data-testid="app" data-state={if pending { "pending" } else { "ready" }}>
             <Header current={example::current(&state.source).map(|e| e.key)} {on_load} />
-            <main class="workspace">
+            <main class={classes!("workspace", wide.then_some("is-wide"))}>
                 <Editor
                     value={Rc::clone(&state.source)}
                     {on_input}
@@ -202,6 +297,8 @@ pub fn app() -> Html {
                     {pending}
                     analysis={shared.clone()}
                     analyzed={Rc::clone(&state.analyzed)}
+                    undo={state.undo.last().cloned()}
+                    {on_undo}
                 />
                 <aside class="panel insights" aria-label="Analysis">
                     <div class="tabs" role="tablist" aria-label="What the analysis found"
@@ -209,6 +306,7 @@ pub fn app() -> Html {
                         { tab_button(Tab::Problems, "Problems", "problems", problems_badge) }
                         { tab_button(Tab::Layers, "Layers", "layers", size_badge) }
                         { tab_button(Tab::Stages, "Stages", "stages", stages_badge) }
+                        { tab_button(Tab::Optimize, "Optimize", "optimize", optimize_badge) }
                     </div>
                     <div id="tab-panel" class="tab-panel" role="tabpanel"
                          aria-labelledby={format!("tab-{tab_id}")} data-tab={tab_id}>

@@ -10,8 +10,9 @@ use layerlens_core::analysis::{Analysis, Severity};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::edit::EDITOR_ID;
 use crate::highlight::segments;
-use crate::state::{Lines, Reveal};
+use crate::state::{Lines, Reveal, Undo};
 use crate::view::{line_count, parse_px, severity_name, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,9 @@ pub struct EditorProps {
     /// The latest analysis and the text it was made from (which may lag `value`).
     pub analysis: Shared<Analysis>,
     pub analyzed: Rc<str>,
+    /// What Undo would bring back (the last fix or optimization applied), if anything.
+    pub undo: Option<Undo>,
+    pub on_undo: Callback<Rc<str>>,
 }
 
 /// The textarea's line height in pixels.
@@ -131,10 +135,24 @@ pub fn editor(props: &EditorProps) -> Html {
         <section class="panel editor-panel" aria-labelledby="editor-label">
             <div class="panel-head">
                 <label id="editor-label" class="panel-title" for="editor-input">{ "Dockerfile" }</label>
-                <span class={classes!("status", props.pending.then_some("is-pending"))}
-                      data-testid="status">
-                    { if props.pending { "Analysing…" } else { "Up to date" } }
-                </span>
+                <div class="head-actions">
+                    if let Some(undo) = &props.undo {
+                        <button type="button" class="btn small undo" data-testid="undo"
+                                onclick={{
+                                    let on_undo = props.on_undo.clone();
+                                    let text = Rc::clone(&undo.text);
+                                    Callback::from(move |_: MouseEvent| on_undo.emit(Rc::clone(&text)))
+                                }}
+                                title={format!("Undo: {}", undo.label)}
+                                aria-label={format!("Undo: {}", undo.label)}>
+                            <span aria-hidden="true">{ "↶ " }</span>{ "Undo" }
+                        </button>
+                    }
+                    <span class={classes!("status", props.pending.then_some("is-pending"))}
+                          data-testid="status">
+                        { if props.pending { "Analysing…" } else { "Up to date" } }
+                    </span>
+                </div>
             </div>
             <div class="editor" ref={scroller}>
                 <div class="gutter" aria-hidden="true">
@@ -155,7 +173,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     }
                     <pre class="highlight" aria-hidden="true">{ (*painted).clone() }{ "\n" }</pre>
                     <textarea
-                        id="editor-input"
+                        id={EDITOR_ID}
                         ref={textarea}
                         data-testid="editor"
                         class="code"

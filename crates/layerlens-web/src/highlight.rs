@@ -22,20 +22,7 @@ pub struct Remap {
 
 impl Remap {
     pub fn new(old: &str, new: &str) -> Self {
-        let prefix: usize = old
-            .chars()
-            .zip(new.chars())
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a.len_utf8())
-            .sum();
-        let max_suffix = old.len().min(new.len()) - prefix;
-        let mut suffix = 0;
-        for (a, b) in old.chars().rev().zip(new.chars().rev()) {
-            if a != b || suffix + a.len_utf8() > max_suffix {
-                break;
-            }
-            suffix += a.len_utf8();
-        }
+        let (prefix, suffix) = crate::diff::common_affixes(old, new);
         Remap {
             prefix,
             old_suffix_start: old.len() - suffix,

@@ -3,17 +3,21 @@
 //! One direction of data: the editor text and the optional inputs (`.dockerignore`,
 //! build-context size, what changed, target) live in one reducer ([`state`]); after a
 //! short pause in typing they are handed once to `layerlens_core::analysis::analyze_with`,
-//! and every panel (problems with rule docs, layers, stage graph, outline) renders from
-//! that one `Analysis`. Components are one per file; pure helpers are in [`view`].
+//! and every panel (problems with rule docs and quick fixes, layers, stage graph, outline,
+//! the before/after view of the optimized file) renders from that one `Analysis`.
+//! Components are one per file; pure helpers are in [`view`] and [`diff`].
 
 mod app;
 mod diagnostics;
+mod diff;
 mod dom;
+mod edit;
 mod editor;
 mod example;
 mod header;
 mod highlight;
 mod layers;
+mod optimize;
 mod outline;
 mod rule_docs;
 mod stage_graph;

@@ -5,6 +5,11 @@
 //! (`analyzed`, `settled`). The analysis is derived from the settled copies only, so it
 //! runs once per pause in typing, never per keystroke. Clicks (a preset, an example, the
 //! target) take effect at once.
+//!
+//! Text the playground writes into the editor itself (an applied fix, the optimized file,
+//! an example) is recorded on an undo stack first, so every such change can be taken back
+//! with the Undo button (the editor also writes it through the textarea's own editing, so
+//! the browser's Ctrl+Z takes it back as well; see `edit.rs`).
 
 use std::rc::Rc;
 
@@ -40,7 +45,36 @@ pub enum Tab {
     Problems,
     Layers,
     Stages,
+    Optimize,
 }
+
+/// How the before/after comparison is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DiffMode {
+    /// One column, removed lines above the lines that replace them.
+    #[default]
+    Unified,
+    /// The original and the optimized file side by side (the panel widens).
+    Split,
+}
+
+/// Text the editor held before the playground replaced it, and what replaced it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undo {
+    pub text: Rc<str>,
+    /// What was applied, for the Undo button's label (`Add --no-cache-dir`).
+    pub label: String,
+}
+
+/// Text to put into the editor (a fix, the optimized file), with what it is for Undo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub text: String,
+    pub label: String,
+}
+
+/// Longest undo history kept.
+const MAX_UNDO: usize = 50;
 
 /// What the cache simulation assumes changed since the last build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -90,6 +124,11 @@ pub struct State {
     pub hover: Option<Lines>,
     /// Lines of the layer last clicked, highlighted until the text changes.
     pub pinned: Option<Lines>,
+    /// Let the optimizer make unsafe changes too (the before/after view's switch).
+    pub allow_unsafe: bool,
+    pub diff_mode: DiffMode,
+    /// Texts to go back to, newest last.
+    pub undo: Vec<Undo>,
 }
 
 pub enum Action {
@@ -113,6 +152,20 @@ pub enum Action {
     SetTarget(Option<String>),
     Hover(Option<Lines>),
     Pin(Option<Lines>),
+    /// The playground replaced the editor text (a fix, the optimized file): `previous` is
+    /// what the editor held before, recorded for Undo; the new text is analysed at once.
+    /// The editor may already show `text` (written through the textarea), or not yet.
+    Apply {
+        previous: Rc<str>,
+        text: String,
+        label: String,
+    },
+    /// Go back to the text before the last Apply (or Load).
+    Undo,
+    SetUnsafe(bool),
+    SetDiffMode(DiffMode),
+    /// Use this text as the `.dockerignore` (the proposed one), analysed at once.
+    UseDockerignore(String),
 }
 
 impl State {
@@ -130,7 +183,33 @@ impl State {
             tab: Tab::default(),
             hover: None,
             pinned: None,
+            allow_unsafe: false,
+            diff_mode: DiffMode::default(),
+            undo: Vec::new(),
         }
+    }
+
+    /// Records `previous` for Undo, unless it is what the editor will show anyway.
+    fn remember(&mut self, previous: Rc<str>, now: &str, label: String) {
+        if *previous == *now {
+            return;
+        }
+        if self.undo.len() >= MAX_UNDO {
+            self.undo.remove(0);
+        }
+        self.undo.push(Undo {
+            text: previous,
+            label,
+        });
+    }
+
+    /// Shows `text` and analyses it without waiting for the debounce.
+    fn show_now(&mut self, text: Rc<str>) {
+        self.analyzed = Rc::clone(&text);
+        self.source = text;
+        self.settled = Rc::clone(&self.context);
+        self.hover = None;
+        self.pinned = None;
     }
 
     /// True while something typed has not been analysed yet.
@@ -153,6 +232,11 @@ impl Reducible for State {
             Action::Edit(text) => {
                 if *self.source == *text {
                     return self;
+                }
+                // The browser's own undo took back what the playground applied: the
+                // entry is spent.
+                if next.undo.last().is_some_and(|u| *u.text == *text) {
+                    next.undo.pop();
                 }
                 next.source = Rc::from(text);
                 next.pinned = None;
@@ -181,14 +265,60 @@ impl Reducible for State {
                 next.settled = Rc::clone(&self.context);
             }
             Action::Load(text) => {
-                let text: Rc<str> = Rc::from(text);
-                next.analyzed = Rc::clone(&text);
-                next.source = text;
-                next.settled = Rc::clone(&self.context);
+                next.remember(
+                    Rc::clone(&self.source),
+                    &text,
+                    "load the example".to_owned(),
+                );
+                next.show_now(Rc::from(text));
                 next.target = None;
-                next.hover = None;
-                next.pinned = None;
                 next.reveal = None;
+            }
+            Action::Apply {
+                previous,
+                text,
+                label,
+            } => {
+                // Typed through the textarea, the text may already be shown (and the
+                // Edit it caused must not count as an undo).
+                next.remember(previous, &text, label);
+                let text = if *self.source == *text {
+                    Rc::clone(&self.source)
+                } else {
+                    Rc::from(text)
+                };
+                next.show_now(text);
+            }
+            Action::Undo => {
+                let Some(entry) = next.undo.pop() else {
+                    return self;
+                };
+                let text = if *self.source == *entry.text {
+                    Rc::clone(&self.source)
+                } else {
+                    entry.text
+                };
+                next.show_now(text);
+            }
+            Action::SetUnsafe(on) => {
+                if self.allow_unsafe == on {
+                    return self;
+                }
+                next.allow_unsafe = on;
+            }
+            Action::SetDiffMode(mode) => {
+                if self.diff_mode == mode {
+                    return self;
+                }
+                next.diff_mode = mode;
+            }
+            Action::UseDockerignore(text) => {
+                let mut context = (*self.context).clone();
+                context.dockerignore = text;
+                let context = Rc::new(context);
+                next.settled = Rc::clone(&context);
+                next.context = context;
+                next.analyzed = Rc::clone(&self.source);
             }
             Action::Reveal {
                 start,
@@ -289,6 +419,72 @@ mod tests {
         let s = s.reduce(Action::Load("FROM c\n".into()));
         assert!(!s.pending());
         assert_eq!(&*s.analyzed, "FROM c\n");
+    }
+
+    #[test]
+    fn apply_is_analysed_at_once_and_undoable() {
+        let s = Rc::new(State::new("FROM a\n"));
+        let before = Rc::clone(&s.source);
+        let s = s.reduce(Action::Apply {
+            previous: Rc::clone(&before),
+            text: "FROM b\n".into(),
+            label: "fix".into(),
+        });
+        assert!(!s.pending());
+        assert_eq!(&*s.analyzed, "FROM b\n");
+        assert_eq!(s.undo.len(), 1);
+        assert_eq!(s.undo[0].label, "fix");
+        let s = s.reduce(Action::Undo);
+        assert_eq!(&*s.source, "FROM a\n");
+        assert!(!s.pending());
+        assert!(s.undo.is_empty());
+        // Nothing left: Undo does nothing.
+        let t = Rc::clone(&s).reduce(Action::Undo);
+        assert!(Rc::ptr_eq(&s, &t));
+    }
+
+    #[test]
+    fn apply_after_the_textarea_already_shows_the_text() {
+        // The textarea's own editing fired an Edit first; the Apply records what was
+        // there before it.
+        let s = Rc::new(State::new("FROM a\n"));
+        let previous = Rc::clone(&s.source);
+        let s = s.reduce(Action::Edit("FROM b\n".into()));
+        let s = s.reduce(Action::Apply {
+            previous,
+            text: "FROM b\n".into(),
+            label: "fix".into(),
+        });
+        assert!(!s.pending());
+        assert_eq!(&*s.undo[0].text, "FROM a\n");
+        // The browser's Ctrl+Z brings the old text back as an Edit: the entry is spent.
+        let s = s.reduce(Action::Edit("FROM a\n".into()));
+        assert!(s.undo.is_empty());
+        // Applying what is already there records nothing.
+        let same = Rc::clone(&s.source);
+        let s = s.reduce(Action::Apply {
+            previous: same,
+            text: "FROM a\n".into(),
+            label: "noop".into(),
+        });
+        assert!(s.undo.is_empty());
+    }
+
+    #[test]
+    fn loading_an_example_can_be_undone() {
+        let s = Rc::new(State::new("FROM mine\n"));
+        let s = s.reduce(Action::Load("FROM example\n".into()));
+        let s = s.reduce(Action::Undo);
+        assert_eq!(&*s.source, "FROM mine\n");
+    }
+
+    #[test]
+    fn a_proposed_dockerignore_is_used_at_once() {
+        let s = Rc::new(State::new("FROM a\n"));
+        let s = s.reduce(Action::UseDockerignore(".git\n".into()));
+        assert!(!s.pending());
+        assert_eq!(s.settled.dockerignore, ".git\n");
+        assert_eq!(s.context.dockerignore, ".git\n");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 use layerlens_core::analysis::{Analysis, Diagnostic, Located, Severity};
-use layerlens_core::layers::{Change, Effect, ScoreRange, SizeRange};
+use layerlens_core::layers::{human, Change, Effect, ScoreRange, SizeRange};
+use layerlens_core::optimize::Saved;
 
 use crate::state::Action;
 
@@ -179,6 +180,38 @@ pub fn effect_note(effect: Effect) -> &'static str {
 /// A size range for people: `40–55 MB`, `≥ 12 MB`, `unknown`.
 pub fn size_label(range: SizeRange) -> String {
     range.to_string()
+}
+
+/// What a change does to the image size, as a phrase: `saves at least 24 MB`,
+/// `saves ~5.0 MB`, `saves 2–6 MB`, `adds ~3 kB`; `None` when nothing worth stating is
+/// known (no change, or only an unknown upper bound).
+pub fn saving_label(saved: Saved) -> Option<String> {
+    let (low, high) = (saved.low, saved.high);
+    let h = |b: i64| human(b.unsigned_abs());
+    // `2.0–6.0 MB`: the unit once when both ends share it.
+    let between = |a: i64, b: i64| {
+        let (a, b) = (h(a), h(b));
+        match (a.rsplit_once(' '), b.rsplit_once(' ')) {
+            (Some((n, unit)), Some((_, other))) if unit == other => format!("{n}–{b}"),
+            _ => format!("{a}–{b}"),
+        }
+    };
+    match high {
+        Some(hi) if hi == low => match hi.signum() {
+            1 => Some(format!("saves ~{}", h(hi))),
+            -1 => Some(format!("adds ~{}", h(hi))),
+            _ => None,
+        },
+        Some(hi) if low >= 0 => Some(if low == 0 {
+            format!("saves up to {}", h(hi))
+        } else {
+            format!("saves {}", between(low, hi))
+        }),
+        Some(hi) if hi <= 0 => Some(format!("adds {}", between(hi, low))),
+        Some(hi) => Some(format!("saves up to {} (may add {})", h(hi), h(low))),
+        None if low > 0 => Some(format!("saves at least {}", h(low))),
+        None => None,
+    }
 }
 
 /// A predicted dive score as a percentage (`97 %`, `88–97 %`).
@@ -369,6 +402,25 @@ mod tests {
             change_label(&Change::Instruction { index: 2 }, |i| Some(i + 1)),
             "the instruction on line 3"
         );
+    }
+
+    #[test]
+    fn savings() {
+        let saved = |low, high| saving_label(Saved { low, high });
+        assert_eq!(saved(24_000_000, None), Some("saves at least 24 MB".into()));
+        assert_eq!(saved(0, None), None);
+        assert_eq!(saved(0, Some(0)), None);
+        assert_eq!(
+            saved(5_000_000, Some(5_000_000)),
+            Some("saves ~5.0 MB".into())
+        );
+        assert_eq!(saved(0, Some(2_000)), Some("saves up to 2 kB".into()));
+        assert_eq!(
+            saved(2_000_000, Some(6_000_000)),
+            Some("saves 2.0–6.0 MB".into())
+        );
+        assert_eq!(saved(-3_000, Some(-3_000)), Some("adds ~3 kB".into()));
+        assert_eq!(saved(-5_000, Some(-2_000)), Some("adds 2–5 kB".into()));
     }
 
     #[test]
