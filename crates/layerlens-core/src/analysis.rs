@@ -340,13 +340,19 @@ struct Locator<'a> {
 impl<'a> Locator<'a> {
     fn new(text: &'a str) -> Self {
         let index = LineIndex::new(text);
-        let mut utf16_line_starts = Vec::with_capacity(index.line_count());
-        let mut units = 0;
-        utf16_line_starts.push(0);
-        for line in text.split_inclusive('\n') {
-            units += line.encode_utf16().count();
-            utf16_line_starts.push(units);
-        }
+        let utf16_line_starts = if text.is_ascii() {
+            // One UTF-16 unit per byte (nearly every Dockerfile).
+            index.line_starts().to_vec()
+        } else {
+            let mut starts = Vec::with_capacity(index.line_count());
+            let mut units = 0;
+            starts.push(0);
+            for line in text.split_inclusive('\n') {
+                units += line.encode_utf16().count();
+                starts.push(units);
+            }
+            starts
+        };
         Locator {
             text,
             index,

@@ -63,13 +63,38 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.reserve(text.len() / 32);
+        // Eight bytes at a time: most words hold no newline and are skipped whole.
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        const NEWLINES: u64 = ONES * b'\n' as u64;
+        let bytes = text.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        let mut base = 0;
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word) ^ NEWLINES;
+            if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+                for (i, &b) in chunk.iter().enumerate() {
+                    if b == b'\n' {
+                        line_starts.push(base + i + 1);
+                    }
+                }
+            }
+            base += 8;
+        }
+        for (i, &b) in chunks.remainder().iter().enumerate() {
+            if b == b'\n' {
+                line_starts.push(base + i + 1);
+            }
+        }
         LineIndex { line_starts }
+    }
+
+    /// Byte offset of the start of every line.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
     }
 
     pub fn line_count(&self) -> usize {
@@ -93,10 +118,15 @@ impl LineIndex {
         };
         let start = self.line_starts[line_index];
         let before = &text[start..offset];
+        let (chars, utf16) = if before.is_ascii() {
+            (before.len(), before.len())
+        } else {
+            (before.chars().count(), before.encode_utf16().count())
+        };
         LineCol {
             line: line_index + 1,
-            column: before.chars().count() + 1,
-            utf16_column: before.encode_utf16().count(),
+            column: chars + 1,
+            utf16_column: utf16,
         }
     }
 }
@@ -125,6 +155,30 @@ pub fn byte_offset_from_utf16(text: &str, utf16: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_match_a_plain_scan_at_every_alignment() {
+        // Newlines at every position of the eight-byte words, next to multi-byte chars
+        // and bytes that differ from '\n' by one bit.
+        let pieces = [
+            "\n",
+            "a",
+            "\u{e9}",
+            "\u{1F600}",
+            "\x0b",
+            "\x0a\x0a",
+            "\u{10a}",
+            "*",
+        ];
+        let mut text = String::new();
+        for i in 0..400usize {
+            text.push_str(pieces[(i * 7 + i / 3) % pieces.len()]);
+            let plain: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect();
+            assert_eq!(LineIndex::new(&text).line_starts(), plain, "{text:?}");
+        }
+    }
 
     #[test]
     fn line_col_counts_chars_and_utf16_units() {

@@ -510,9 +510,31 @@ pub fn image_traits(image: &ImageRef) -> Option<ImageTraits> {
         repo_name(image),
         image.tag.as_deref().unwrap_or("latest")
     );
+    // Several rules ask about the same few images for every file; matching the key against
+    // every pattern of the table is what costs, so answers are remembered (per thread).
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<ImageTraits>>> =
+            Default::default();
+    }
+    if let Some(known) = SEEN.with(|seen| seen.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let traits = lookup_traits(&key);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        // Bounded: a long-lived playground session sees an open-ended set of names.
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(key, traits.clone());
+    });
+    traits
+}
+
+fn lookup_traits(key: &str) -> Option<ImageTraits> {
     let row = traits_table()
         .iter()
-        .find(|r| wildcard_match(r.get("pattern"), &key))?;
+        .find(|r| wildcard_match(r.get("pattern"), key))?;
     Some(ImageTraits {
         shell: yes_no(row.get("shell")),
         curl: yes_no(row.get("curl")),

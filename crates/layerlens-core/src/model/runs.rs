@@ -58,7 +58,7 @@ impl RunAnalysis {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a shell::Command, &'a ScriptPart)> + 'a {
-        let base = name.rsplit('/').next().unwrap_or(name);
+        let base = crate::shell::command::basename(name);
         self.by_name
             .get(base)
             .into_iter()
@@ -72,7 +72,7 @@ impl RunAnalysis {
     /// Whether any command is named `name`.
     pub fn has_command(&self, name: &str) -> bool {
         self.by_name
-            .contains_key(name.rsplit('/').next().unwrap_or(name))
+            .contains_key(crate::shell::command::basename(name))
     }
 
     fn index_names(&mut self) {

@@ -8,35 +8,54 @@
 use super::{Command, Word};
 
 /// The last path component: `/usr/bin/apt-get` -> `apt-get`.
-pub(super) fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
+pub(crate) fn basename(s: &str) -> &str {
+    // Rules ask for names very often and names are short: a plain byte scan beats `rsplit`.
+    match s.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &s[slash + 1..],
+        None => s,
+    }
 }
 
 /// How a flag was spelled in a query.
-enum Flag {
+enum Flag<'a> {
     /// `-x`: may be combined with others (`-qy`) or carry an attached value (`-ofoo`).
     Short(char),
-    /// `--name`, or a single-dash long option like `-name` (find, java), spelled in full:
+    /// `--name`, or a single-dash long option like `-name` (find, java), spelled in full
+    /// as `dashes` + `name` (kept apart so a bare `yes` needs no allocation for `--yes`):
     /// matches `flag` and `flag=value`.
-    Long(String),
+    Long { dashes: &'static str, name: &'a str },
 }
 
-impl Flag {
+impl<'a> Flag<'a> {
     /// `"-y"`/`"y"` are short; `"--yes"`, `"yes"` (taken as `--yes`) and `"-name"` are long.
-    fn parse(flag: &str) -> Option<Flag> {
+    fn parse(flag: &'a str) -> Option<Flag<'a>> {
         let bare = flag.trim_start_matches('-');
         let mut chars = bare.chars();
         let first = chars.next()?;
         let single = chars.next().is_none();
         Some(if flag.starts_with("--") {
-            Flag::Long(flag.to_string())
+            Flag::Long {
+                dashes: "",
+                name: flag,
+            }
         } else if single {
             Flag::Short(first)
         } else if flag.starts_with('-') {
-            Flag::Long(flag.to_string())
+            Flag::Long {
+                dashes: "",
+                name: flag,
+            }
         } else {
-            Flag::Long(format!("--{bare}"))
+            Flag::Long {
+                dashes: "--",
+                name: bare,
+            }
         })
+    }
+
+    /// What follows a long flag's spelling in `v` (`""` for an exact match).
+    fn long_rest<'v>(dashes: &str, name: &str, v: &'v str) -> Option<&'v str> {
+        v.strip_prefix(dashes)?.strip_prefix(name)
     }
 }
 
@@ -131,7 +150,7 @@ impl Command {
             }
             let v = w.value.as_str();
             let found = match flag {
-                Flag::Long(ref name) => match v.strip_prefix(name.as_str()) {
+                Flag::Long { dashes, name } => match Flag::long_rest(dashes, name, v) {
                     Some("") => Some(None),
                     Some(rest) => rest.strip_prefix('=').map(Some),
                     None => None,
@@ -206,7 +225,7 @@ fn short_cluster(v: &str) -> Option<&str> {
 /// Whether option word `v` takes the next word as its value, given the value flags.
 fn takes_next_word(v: &str, value_flags: &[Flag]) -> bool {
     value_flags.iter().any(|f| match f {
-        Flag::Long(name) => v == name,
+        Flag::Long { dashes, name } => Flag::long_rest(dashes, name, v) == Some(""),
         Flag::Short(c) => short_cluster(v).is_some_and(|cl| cl.ends_with(*c)),
     })
 }

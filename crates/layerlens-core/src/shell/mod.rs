@@ -20,7 +20,7 @@
 //! bodies, mapping ranges back), `offset_map.rs` (the per-character offset table those use),
 //! `command.rs` (flag and argument helpers for lint rules).
 
-mod command;
+pub(crate) mod command;
 mod lexer;
 mod offset_map;
 mod parser;

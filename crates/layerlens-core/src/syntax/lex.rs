@@ -211,6 +211,11 @@ impl Lexer {
     ///
     /// As [`Lexer::process`].
     pub fn process_word(&self, word: &str, env: &dyn Env) -> Result<String, LexError> {
+        // Without `$`, quotes, the escape character or a leading byte order mark there is
+        // nothing to process (most words): the result is the word itself.
+        if !word.contains(['$', '\'', '"', self.escape, '\u{feff}']) {
+            return Ok(word.to_string());
+        }
         self.process(word, env).map(|processed| processed.result)
     }
 
@@ -1548,6 +1553,30 @@ A|${:+bbb}                  |     error"#;
 
     /// Test data: moby/buildkit `frontend/dockerfile/shell/lex_test.go`,
     /// `TestProcessWithMatches` (Apache-2.0). Expected `None` = an error.
+    #[test]
+    fn plain_words_skip_processing_with_the_same_result() {
+        let env: Vec<(String, String)> = Vec::new();
+        for escape in ['\\', '`'] {
+            let mut lexer = Lexer::new(escape);
+            for word in [
+                "",
+                "plain",
+                "\u{feff}bom",
+                "two words",
+                " lead and trail ",
+                "a\tb\nc",
+                "/usr/{x}",
+                "é名",
+                "a`b",
+                "a\\b",
+            ] {
+                let slow = lexer.process(word, &env).map(|p| p.result);
+                assert_eq!(lexer.process_word(word, &env), slow, "{word:?} {escape}");
+                lexer.raw_quotes = !lexer.raw_quotes;
+            }
+        }
+    }
+
     #[test]
     fn buildkit_process_with_matches() {
         type Case = (

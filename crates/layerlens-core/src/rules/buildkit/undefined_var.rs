@@ -140,6 +140,10 @@ fn check(context: &Context, report: &mut Report) {
         let later = later_definitions(context, &stage.instructions);
         for &i in &stage.instructions {
             for field in fields(context, i) {
+                // Only a `$` can refer to a variable.
+                if !field.word.contains('$') {
+                    continue;
+                }
                 let env = StageEnv {
                     model,
                     i,

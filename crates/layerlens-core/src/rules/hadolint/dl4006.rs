@@ -74,6 +74,7 @@ fn check(context: &Context, report: &mut Report) {
     // stage started or its SHELL last changed), and the SHELL instructions seen so far.
     let mut anchor: Option<(usize, usize, usize)> = None;
     let mut shells_seen = 0usize;
+    let mut last_shell: Option<(&Vec<String>, Runner)> = None;
     for i in 0..context.len() {
         if matches!(context.typed(i), Typed::Shell(_)) {
             shells_seen += 1;
@@ -82,7 +83,16 @@ fn check(context: &Context, report: &mut Report) {
         if context.typed_effective(i).1 {
             continue;
         }
-        let shell = runner_of_words(&context.model.contexts[i].shell);
+        // A stage's SHELL rarely changes: classify each distinct one once.
+        let words = &context.model.contexts[i].shell;
+        let shell = match &last_shell {
+            Some((seen, runner)) if *seen == words => *runner,
+            _ => {
+                let runner = runner_of_words(words);
+                last_shell = Some((words, runner));
+                runner
+            }
+        };
         if shell == Runner::NotPosix {
             continue;
         }
