@@ -72,6 +72,8 @@ test('Apply in the before/after view lowers the problem count, and Undo takes it
   assert.match(applied, /pip install --no-cache-dir -r requirements\.txt/);
   const afterApply = await problems(p);
   assert.ok(afterApply < before, `problems went from ${before} to ${afterApply}`);
+  // Keyboard focus lands on the text that changed, not on the page.
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'editor-input');
   // Nothing left to do safely; the tab says so.
   await p.waitForSelector('[data-testid="optimize"][data-changed="false"]');
   assert.ok(await p.isVisible('[data-testid="opt-nothing"]'));

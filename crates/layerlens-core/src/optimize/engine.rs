@@ -270,6 +270,7 @@ pub fn run_with(source: &str, options: &OptimizeOptions, mode: Mode, linter: Lin
                 title: "Optimize".into(),
                 rules: vec![crate::analysis::SYNTAX_ERROR_CODE.to_string()],
                 reason: "the file has syntax errors; fix them first".into(),
+                needs_unsafe: false,
                 original: None,
             },
         );
@@ -415,6 +416,7 @@ fn choose(
                         title: r.title,
                         rules: r.rules,
                         reason: r.reason,
+                        needs_unsafe: false,
                         original: Some(r.at),
                     });
                 }
@@ -430,6 +432,7 @@ fn choose(
                         title: c.title,
                         rules: c.rules,
                         reason: "unsafe: it may change what the image contains or does; allow unsafe changes to make it".into(),
+                        needs_unsafe: true,
                         original: Some(c.at),
                     });
                     continue;
@@ -472,6 +475,7 @@ fn step(
                     title: candidate.title,
                     rules: candidate.rules,
                     reason,
+                    needs_unsafe: false,
                     original: Some(candidate.at),
                 },
             );

@@ -303,6 +303,9 @@ pub struct Skipped {
     pub title: String,
     pub rules: Vec<String>,
     pub reason: String,
+    /// True when the change was left out only because it is unsafe and unsafe changes were
+    /// not allowed (allowing them would make it).
+    pub needs_unsafe: bool,
     /// Where in the original text it would have applied (approximate after other changes).
     pub original: Option<Span>,
 }

@@ -642,3 +642,25 @@ fn serializes_for_the_front_ends() {
     assert!(json["totals"]["before"]["layers"].is_number());
     assert!(json["dockerignore"]["entries"].is_array());
 }
+
+#[test]
+fn skipped_changes_say_whether_only_unsafe_mode_would_make_them() {
+    // Exec form for CMD is unsafe: left out in safe mode, and marked as such.
+    let text = "FROM alpine:3.22\nCMD python app.py\n";
+    let safe = optimize(
+        text,
+        &OptimizeOptions {
+            allow_unsafe: false,
+            ..with(|m| m.exec_form = true)
+        },
+    );
+    assert_eq!(safe.text, text);
+    assert!(
+        !safe.skipped.is_empty() && safe.skipped.iter().all(|s| s.needs_unsafe),
+        "{:?}",
+        safe.skipped
+    );
+    let unsafe_ = run(text, &with(|m| m.exec_form = true));
+    assert_ne!(unsafe_.text, text);
+    assert!(unsafe_.skipped.iter().all(|s| !s.needs_unsafe));
+}

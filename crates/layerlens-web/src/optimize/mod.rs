@@ -26,7 +26,7 @@ use crate::rule_docs::rich;
 use crate::state::{Action, Applied, DiffMode};
 use crate::view::Shared;
 use compare::{compare, op_name, split_rows};
-use parts::{dockerignore_section, marks, needs_unsafe, note, totals, NoteEvents};
+use parts::{dockerignore_section, marks, note, totals, NoteEvents};
 
 #[derive(Properties, PartialEq)]
 pub struct OptimizeProps {
@@ -95,7 +95,10 @@ pub fn optimize_view(props: &OptimizeProps) -> Html {
                     "apply the optimized Dockerfile ({n} change{})",
                     if n == 1 { "" } else { "s" }
                 ),
-            })
+            });
+            // The Apply button is disabled once nothing is left to apply; keyboard focus
+            // goes to the text it changed rather than falling back to the page.
+            crate::dom::focus_by_id(crate::edit::EDITOR_ID);
         })
     };
     let copy = |what: &'static str, text: String| {
@@ -146,13 +149,13 @@ pub fn optimize_view(props: &OptimizeProps) -> Html {
     let unsafe_skipped: Vec<&str> = optimized
         .skipped
         .iter()
-        .filter(|s| needs_unsafe(&s.reason))
+        .filter(|s| s.needs_unsafe)
         .map(|s| s.title.as_str())
         .collect();
     let other_skipped: Vec<_> = optimized
         .skipped
         .iter()
-        .filter(|s| !needs_unsafe(&s.reason))
+        .filter(|s| !s.needs_unsafe)
         .collect();
 
     let hint = if props.allow_unsafe {

@@ -17,14 +17,6 @@ fn applicability_name(a: Applicability) -> &'static str {
     }
 }
 
-/// Whether a change the optimizer skipped was skipped only because it is unsafe.
-///
-/// The core says so in the reason's words only (`Skipped` has no applicability), so
-/// this reads its prefix.
-pub(super) fn needs_unsafe(reason: &str) -> bool {
-    reason.starts_with("unsafe")
-}
-
 /// One before → after figure of the totals.
 fn stat(
     label: &str,
