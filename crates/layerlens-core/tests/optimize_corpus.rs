@@ -352,7 +352,7 @@ mod generated {
         "from ubuntu:24.04",
     ];
 
-    const LINES: [&str; 40] = [
+    const LINES: [&str; 42] = [
         "WORKDIR /app",
         "COPY . .",
         "COPY . /app",
@@ -393,6 +393,9 @@ mod generated {
         "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
         "ARG V=1",
         "COPY --from=build /app /app",
+        // A whole Node stage (the stage split needs its FROM), which later lines may spoil.
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]",
+        "ENV NODE_ENV=production",
     ];
 
     fn dockerfile() -> impl Strategy<Value = String> {

@@ -13,7 +13,9 @@
 //!
 //! Pairs covered: layer ordering, combining RUNs with cleanup, `--no-cache-dir`, non-root
 //! user, `--no-install-recommends`, installing and removing in separate layers, not using
-//! layer caching (`COPY . /app` before pip), shell-form CMD → exec form.
+//! layer caching (`COPY . /app` before pip), shell-form CMD → exec form, and the Node build
+//! of "Advanced: Multiple Build Stages" (the guide gives only the good side there; the bad
+//! side is the same build in one stage).
 //!
 //! Pairs whose remedy is a rule's fix (`--no-cache-dir` is DL3042's, `--no-install-recommends`
 //! DL3015's, the apt lists cleanup DL3009's) are checked in full once that rule carries a
@@ -32,6 +34,13 @@
 //! - ADD app.tar.gz → COPY app/ (excluded): ADD extracts the archive and COPY of a directory
 //!   does not exist in the context: the good example changes what is copied, not how.
 //! - .dockerignore (not a Dockerfile change): checked as the proposal beside the text.
+//! - Node multiple build stages: the guide's `deps` stage (`npm ci --only=production`) is
+//!   folded into the runtime stage, which installs with `--omit=dev` (npm 7's spelling; npm
+//!   warns that `--only` is deprecated) and then copies `dist` as the guide's final stage does.
+//!   The builder keeps the full `npm ci` before `COPY . .`: the guide's builder builds with
+//!   the production-only `node_modules`, where build tools from devDependencies (TypeScript,
+//!   a bundler) would be missing. The `test` stage is left out: a build without tests has
+//!   none to keep.
 //! - "Not using layer caching effectively": the fragment copies to /app but installs from the
 //!   working directory (/ without a WORKDIR), where pip would not find the file; the test gives
 //!   it the `WORKDIR /app` it assumes. Without it the move is refused (checked too).
@@ -289,4 +298,26 @@ fn dockerignore_is_proposed_beside_the_text() {
             proposal.text
         );
     }
+}
+
+#[test]
+fn multi_stage_node_build() {
+    let out = check(&Pair {
+        name: "multiple build stages (Node)",
+        bad: "FROM node:18-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n",
+        good: "FROM node:18-alpine AS builder\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n\nFROM node:18-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=builder /app/dist ./dist\nCMD [\"node\", \"dist/index.js\"]\n",
+        needs: &[],
+        without_fixes: "",
+        options: || only(|m| m.stage_split = true),
+    });
+    assert_eq!(out.changes[0].rules, ["LL1005"]);
+    // The guide's Next.js example runs `npm start`: which files that needs is not known.
+    let next = "FROM node:18-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n";
+    let out = optimize(next, &only(|m| m.stage_split = true));
+    assert_eq!(out.text, next);
+    assert!(
+        out.skipped.iter().any(|s| s.reason.contains("`npm start`")),
+        "{:#?}",
+        out.skipped
+    );
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 use layerlens_core::optimize::{optimize, OptimizeOptions};
 
 /// The guide's examples used by the other optimizer tests (bad ones, as Dockerfiles).
-const GUIDE: [&str; 9] = [
+const GUIDE: [&str; 11] = [
     "FROM python:3.13-slim\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     "FROM python:3.13-slim\nRUN apt-get update\nRUN apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n",
     "FROM python:3.13-slim\nRUN pip install -r requirements.txt\n",
@@ -19,6 +19,8 @@ const GUIDE: [&str; 9] = [
     "FROM python:3.13-slim\nWORKDIR /app\nCOPY . /app\nRUN pip install -r requirements.txt\n",
     "FROM python:3.13-slim\nCMD uvicorn app.main:app --host 0.0.0.0\n",
     "FROM golang:1.22\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app/server .\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
+    "FROM node:18-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n\n# the app listens here\nEXPOSE 3000\nCMD node dist/index.js\n",
+    "FROM node:20-slim\nRUN corepack enable\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN pnpm install --frozen-lockfile\nCOPY . .\nRUN pnpm run build\nENV NODE_ENV=production\nCMD [\"node\", \"build/index.js\"]",
 ];
 
 #[test]

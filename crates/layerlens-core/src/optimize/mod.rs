@@ -201,10 +201,12 @@ pub enum MoveKind {
     CacheMount,
     /// **Unsafe.** A single-stage build that compiles becomes a builder stage plus a runtime
     /// stage: a Go binary on distroless, a Java jar on a JRE, Python packages installed with
-    /// compilers copied (`pip install --prefix`) onto the same base without them. Guards: the
-    /// final stage is FROM an image, the artefact is named literally, the run configuration
-    /// (CMD, ENTRYPOINT, ENV, EXPOSE, ...) is re-declared in the runtime stage. Unsafe because
-    /// files the program reads at run time besides the artefact are left behind.
+    /// compilers copied (`pip install --prefix`) onto the same base without them, a Node
+    /// build output (the directory `node` runs from) beside a production-only install of the
+    /// same manifests on the same base. Guards: the final stage is FROM an image, the
+    /// artefact is named literally, the run configuration (CMD, ENTRYPOINT, ENV, EXPOSE, ...)
+    /// is re-declared in the runtime stage, which keeps the final stage's name. Unsafe
+    /// because files the program reads at run time besides the artefact are left behind.
     StageSplit,
     /// **Unsafe.** A user created before the first COPY (or one the base already has: `node`,
     /// distroless `nonroot`, 65534 on scratch), `--chown` on the COPYs of the build context,

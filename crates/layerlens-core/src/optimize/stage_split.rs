@@ -1,12 +1,14 @@
 //! Splitting a build into a builder stage and a runtime stage, so compilers, SDKs and
 //! development headers stay behind.
 //!
-//! The final stage is kept as the builder (named `builder` when it has no name) and a
-//! runtime stage is appended; the runtime stage gets the artefact with `COPY --from`, the
-//! stage's ENV (and ARG) lines again, its working directory, and everything after the build
-//! step (the application COPY, CMD, EXPOSE...), moved with its comments. **Unsafe**: files the
-//! program reads at run time besides the artefact (templates, configuration written by the
-//! build) stay in the builder. Three shapes are recognised:
+//! The final stage is kept as the builder, under a free name (`builder`, else `build` or
+//! `compile`), and a runtime stage is appended, taking the name the final stage had (a build
+//! that targets that name still gets the image that runs). The runtime stage gets the
+//! artefact with `COPY --from`, the stage's ENV (and ARG) lines again, its working directory,
+//! and everything after the build step (the application COPY, CMD, EXPOSE...), moved with
+//! its comments. **Unsafe**: files the program reads at run time besides the artefact
+//! (templates, configuration written by the build) stay in the builder. Four shapes are
+//! recognised:
 //!
 //! - **Go**, FROM `golang`: one `go build -o OUT` with `CGO_ENABLED=0` (a static binary),
 //!   run by an exec-form CMD/ENTRYPOINT that names OUT → runtime
@@ -20,12 +22,44 @@
 //!   RUN installed besides build tools, and the runtime libraries of the `-dev` packages
 //!   (`libpq-dev` → `libpq5`; headers of libraries the python image already has need
 //!   nothing). An unknown `-dev` package stops the move.
+//! - **Node**, FROM `node` (any tag): the package manifests copied, the dependencies
+//!   installed, the sources copied, one RUN of the `build` script (`npm run build`, `yarn
+//!   build`, `pnpm build`, `… run build`), and an exec-form CMD/ENTRYPOINT running
+//!   `node DIR/FILE` (or `node DIR`) with DIR one of `dist`, `build`, `out`, `.output` → a
+//!   runtime stage on the same base (the FROM as written: the same tag and variant) that
+//!   repeats the package-manager set-up RUNs (`corepack …`, `npm install -g …`) and the
+//!   manifest COPYs as written, repeats the install without the development dependencies
+//!   (`npm ci --omit=dev`, or `--production` on a Node before 15, whose npm 6 knows only that;
+//!   `yarn install --frozen-lockfile --production`; `pnpm install --frozen-lockfile --prod`;
+//!   unchanged when the builder's install already leaves them out), and copies DIR from the
+//!   builder (`COPY --from=builder /app/dist ./dist`). Guards of its own:
+//!   - the install is `npm ci`, `npm install` with package-lock.json among the copied
+//!     manifests, `yarn install --frozen-lockfile` or `pnpm install --frozen-lockfile` (so
+//!     both stages resolve the same versions), in a RUN that does nothing else but clear
+//!     caches; it names no packages, uses no variables and stays in its directory (no
+//!     `--prefix`, `--cwd`, workspace, filter or recursion);
+//!   - before the install only set-up RUNs and COPYs of manifests (`package.json`, the
+//!     lockfiles, `.npmrc`, `.yarnrc`, globs such as `package*.json`) into the install's
+//!     directory, which is also where the build runs and the program starts;
+//!   - no other RUN before the build: a system package install may be what native modules
+//!     compile against or what the program calls, and a RUN between the install and the
+//!     build may write into `node_modules` (`prisma generate`), which the runtime stage
+//!     installs afresh;
+//!   - the build RUN only builds; node is started without options that load other files
+//!     (`-r`, `--import`, `--env-file`...); the FROM sets no `--platform`; a Yarn set up by a
+//!     RUN (maybe Yarn 2+, which has no `--production` install) stops the move.
+//!
+//!   An image started with `npm start`, `next start` and the like names no output directory:
+//!   refused with that reason. Unsafe besides the common reason: the runtime install runs the
+//!   package's own install scripts without the development dependencies.
 //!
 //! Guards common to all: the final stage is the last one, is FROM an image, no stage builds
 //! FROM it, no `--target` is configured, it sets no USER, SHELL or ONBUILD, and before the
 //! build step it only does what the builder alone needs (ENV, ARG, WORKDIR, package installs,
-//! COPYs of sources and manifests, dependency downloads); for Go and Java nothing but
-//! metadata follows the build step.
+//! COPYs of sources and manifests, dependency downloads); for Go, Java and Node only the run
+//! configuration follows the build step (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL..., which move)
+//! besides ARG and WORKDIR (which stay; for Node a WORKDIR there fails its one-directory
+//! guard). Blank lines left at the builder's end by the moved instructions are removed.
 
 use crate::fix::{Applicability, Edit};
 use crate::instructions::{CommandLine, ImageRef, Typed};
@@ -35,8 +69,10 @@ use crate::shell::Command;
 
 use super::engine::{Candidate, Ctx, Proposal, Refusal};
 use super::facts::{package_op, plain_run, Pm};
-use super::text::{block, block_text, keyword_indent, line_of};
+use super::text::{blanks_after, block, block_text, keyword_indent, line_of, Style};
 use super::MoveKind;
+
+mod node;
 
 /// The runtime package each `-dev` package needs (`""`: the python image already has it).
 const RUNTIME_LIBS: [(&str, &str); 22] = [
@@ -64,11 +100,22 @@ const RUNTIME_LIBS: [(&str, &str); 22] = [
     ("linux-libc-dev", ""),
 ];
 
+/// An instruction of the runtime stage between its WORKDIR and the artefact's COPY.
+enum Setup {
+    /// A new RUN with this shell command (Python's runtime libraries).
+    Run(String),
+    /// A builder instruction written again as it is, with `insert` (a byte offset in the
+    /// file, and text) put in: Node's manifest COPYs and production install.
+    Repeat {
+        at: usize,
+        insert: Option<(usize, String)>,
+    },
+}
+
 /// What the runtime stage is made of.
 struct Runtime {
     image: String,
-    /// Extra lines after WORKDIR (an apt install), without indent.
-    setup: Vec<String>,
+    setup: Vec<Setup>,
     /// `COPY --from` sources and destinations.
     copies: Vec<(String, String)>,
     /// Edits to the builder besides moving lines out (`--prefix` on pip).
@@ -77,8 +124,11 @@ struct Runtime {
     split: usize,
     what: String,
     why: String,
-    /// Whether the runtime stage may have RUNs (needs the ARGs again).
+    /// Whether the runtime stage has RUNs, so the ARGs before the build step are repeated.
     copy_args: bool,
+    /// Whether everything after the build step moves to the runtime stage (Python); otherwise
+    /// only the run configuration does, and anything else stops the move.
+    moves_rest: bool,
 }
 
 fn refusal(at: crate::text::Span, reason: String) -> Proposal {
@@ -208,6 +258,7 @@ fn go_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, String>
               and gets only the binary."
             .into(),
         copy_args: false,
+        moves_rest: false,
     })
 }
 
@@ -341,6 +392,7 @@ fn java_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, Strin
             image.name
         ),
         copy_args: false,
+        moves_rest: false,
     })
 }
 
@@ -496,10 +548,10 @@ fn python_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, Str
             install_words
         };
         install.extend(packages.iter().cloned());
-        setup.push(format!(
+        setup.push(Setup::Run(format!(
             "apt-get update && {} && rm -rf /var/lib/apt/lists/*",
             install.join(" ")
-        ));
+        )));
     }
     Ok(Runtime {
         image: image.raw.clone(),
@@ -519,7 +571,26 @@ fn python_plan(model: &Model, t: usize, image: &ImageRef) -> Result<Runtime, Str
                 .join(", ")
         ),
         copy_args: true,
+        moves_rest: true,
     })
+}
+
+/// The text of a setup line of the runtime stage, ending with a newline.
+fn setup_text(model: &Model, setup: &Setup, run: &str, style: &Style) -> String {
+    match setup {
+        Setup::Run(command) => format!("{run} {command}{}", style.newline),
+        Setup::Repeat { at, insert } => {
+            let span = model.doc.instructions[*at].span;
+            let mut text = span.slice(&model.doc.text).to_string();
+            if let Some((offset, words)) = insert {
+                text.insert_str(offset - span.start, words);
+            }
+            if !text.ends_with('\n') {
+                text.push_str(style.newline);
+            }
+            text
+        }
+    }
 }
 
 pub fn propose(cx: &Ctx) -> Vec<Proposal> {
@@ -534,7 +605,7 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
     let at = model.doc.instructions[stage.from].span;
     // Which shape applies.
     let mut plan = None;
-    for attempt in [go_plan, java_plan, python_plan] {
+    for attempt in [go_plan, java_plan, python_plan, node::plan] {
         match attempt(model, t, image) {
             Ok(p) => {
                 plan = Some(p);
@@ -584,7 +655,7 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
             Typed::Arg(_) if runtime.copy_args && pos <= split_pos => copied.push(i),
             t if is_metadata(t) => moved.push(i),
             _ if pos > split_pos => {
-                if runtime.copy_args {
+                if runtime.moves_rest {
                     moved.push(i);
                 } else if !matches!(typed, Typed::Arg(_) | Typed::Workdir(_)) {
                     return vec![refusal(
@@ -609,38 +680,48 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
         }
     }
     let style = &cx.style;
-    let name = match &stage.name {
-        Some(n) => n.clone(),
-        None => ["builder", "build", "compile"]
-            .iter()
-            .find(|n| model.stages.iter().all(|s| s.name.as_deref() != Some(**n)))
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "builder".into()),
+    // The builder takes a free name; a name the stage had stays with the final image, so a
+    // build that targets it by name still gets what runs.
+    let name = ["builder", "build", "compile"]
+        .iter()
+        .find(|n| model.stages.iter().all(|s| s.name.as_deref() != Some(**n)))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "builder".into());
+    let Typed::From(from) = &model.typed[stage.from] else {
+        return Vec::new();
     };
     let mut edits = runtime.builder_edits.clone();
-    if stage.name.is_none() {
-        let Typed::From(from) = &model.typed[stage.from] else {
-            return Vec::new();
-        };
-        edits.push(Edit::insert(
-            from.image.span.end,
-            format!(" {} {name}", style.keyword("AS")),
-        ));
-    }
+    let runtime_name = match &from.name_text {
+        Some(written) => {
+            edits.push(Edit::replace(written.span, name.clone()));
+            format!(" {} {}", style.keyword("AS"), written.value)
+        }
+        None => {
+            edits.push(Edit::insert(
+                from.image.span.end,
+                format!(" {} {name}", style.keyword("AS")),
+            ));
+            String::new()
+        }
+    };
     // The runtime stage.
     let indent = keyword_indent(model, stage.from);
     let nl = style.newline;
     let kw = |k: &str| format!("{indent}{}", style.keyword(k));
     let mut text = String::new();
     text.push_str(nl);
-    text.push_str(&format!("{} {}{nl}", kw("FROM"), runtime.image));
+    text.push_str(&format!(
+        "{} {}{runtime_name}{nl}",
+        kw("FROM"),
+        runtime.image
+    ));
     for &i in &copied {
         let span = model.doc.instructions[i].span;
         text.push_str(&block_text(model, span, style));
     }
     // Where the runtime stage starts working: after the build step for Python (the moved
     // instructions bring their own WORKDIRs), at the end of the stage otherwise.
-    let workdir_after = if runtime.copy_args {
+    let workdir_after = if runtime.moves_rest {
         model.contexts[runtime.split].workdir.clone()
     } else {
         final_workdir(model, t)
@@ -649,7 +730,7 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
         text.push_str(&format!("{} {workdir_after}{nl}", kw("WORKDIR")));
     }
     for line in &runtime.setup {
-        text.push_str(&format!("{} {line}{nl}", kw("RUN")));
+        text.push_str(&setup_text(model, line, &kw("RUN"), style));
     }
     for (from, to) in &runtime.copies {
         text.push_str(&format!("{} --from={name} {from} {to}{nl}", kw("COPY")));
@@ -659,10 +740,23 @@ pub fn propose(cx: &Ctx) -> Vec<Proposal> {
         text.push_str(&block_text(model, span, style));
         edits.push(Edit::delete(span));
     }
+    // Blank lines that separated the moved instructions would be left at the builder's end,
+    // before the blank line that opens the runtime stage.
+    let last_kept = ins
+        .iter()
+        .rev()
+        .copied()
+        .find(|i| !moved.contains(i))
+        .unwrap_or(stage.from);
+    edits.extend(blanks_after(model, last_kept).into_iter().map(Edit::delete));
     // Append at the end of the file.
     let end = model.doc.text.len();
     let mut tail = String::new();
-    if !model.doc.text.ends_with('\n') {
+    // A last line without a newline needs one, unless it moved to the runtime stage.
+    let last_line_stays = !edits
+        .iter()
+        .any(|e| e.span.end == end && e.span.start < end && e.text.is_empty());
+    if !model.doc.text.ends_with('\n') && last_line_stays {
         tail.push_str(nl);
     }
     tail.push_str(&text);

@@ -398,6 +398,245 @@ fn python_packages_built_with_compilers() {
     assert!(reasons(&out)[0].contains("libfoo-dev"));
 }
 
+/// A Node app as the shape expects it: manifests, install, sources, build, run.
+const NODE_APP: &str = "FROM node:20-alpine\nWORKDIR /app\n# manifests first\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nENV NODE_ENV=production\nEXPOSE 3000\nCMD [\"node\", \"dist/server.js\"]\n";
+
+#[test]
+fn node_build_output_beside_production_dependencies() {
+    let o = with(|m| m.stage_split = true);
+    let out = run(NODE_APP, &o);
+    assert_eq!(
+        out.text,
+        "FROM node:20-alpine AS builder\nWORKDIR /app\n# manifests first\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n\nFROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=builder /app/dist ./dist\nENV NODE_ENV=production\nEXPOSE 3000\nCMD [\"node\", \"dist/server.js\"]\n"
+    );
+    let change = &out.changes[0];
+    assert_eq!(change.kind, MoveKind::StageSplit);
+    assert_eq!(change.applicability, Applicability::Unsafe);
+    assert!(change.moved.contains("/app/dist"), "{}", change.moved);
+    // ENV and ARG before the build come along (the runtime stage runs an install too).
+    let text = NODE_APP.replace(
+        "WORKDIR /app\n",
+        "ARG NPM_TAG=1\nENV NODE_ENV=production\nWORKDIR /app\n",
+    );
+    let text = text.replace("ENV NODE_ENV=production\nEXPOSE", "EXPOSE");
+    let out = run(&text, &o);
+    assert!(
+        out.text.contains("\nFROM node:20-alpine\nARG NPM_TAG=1\nENV NODE_ENV=production\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\n"),
+        "{}",
+        out.text
+    );
+    // A named final stage: the name stays with the image that runs (`--target app`).
+    let named = NODE_APP.replace("node:20-alpine\n", "node:20-alpine AS app\n");
+    let out = run(&named, &o);
+    assert!(
+        out.text.starts_with("FROM node:20-alpine AS builder\n")
+            && out
+                .text
+                .contains("\nFROM node:20-alpine AS app\nWORKDIR /app\n"),
+        "{}",
+        out.text
+    );
+    // Blank lines left by the moved lines do not pile up; a last line without a newline
+    // moves as well as any.
+    let text = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n\n\nCMD [\"node\", \"dist\"]";
+    assert_eq!(
+        run(text, &o).text,
+        "FROM node:20 AS builder\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n\nFROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=builder /app/dist ./dist\nCMD [\"node\", \"dist\"]\n"
+    );
+}
+
+#[test]
+fn node_split_per_package_manager() {
+    let o = with(|m| m.stage_split = true);
+    for (base, setup, copy, install, build, runtime_install) in [
+        (
+            "node:22",
+            "",
+            "COPY package.json yarn.lock ./",
+            "RUN yarn install --frozen-lockfile && yarn cache clean",
+            "RUN yarn build",
+            "RUN yarn install --production --frozen-lockfile && yarn cache clean",
+        ),
+        (
+            "node:20-slim",
+            "RUN corepack enable\n",
+            "COPY package.json pnpm-lock.yaml ./",
+            "RUN pnpm install --frozen-lockfile",
+            "RUN pnpm run build",
+            "RUN pnpm install --prod --frozen-lockfile",
+        ),
+        // Node 14 comes with npm 6, which knows `--production` only.
+        (
+            "node:14",
+            "",
+            "COPY package.json package-lock.json ./",
+            "RUN npm install",
+            "RUN npm run build",
+            "RUN npm install --production",
+        ),
+        // Set up in the install's own RUN: repeated with it.
+        (
+            "node:22-alpine",
+            "",
+            "COPY package.json pnpm-lock.yaml ./",
+            "RUN corepack enable && pnpm install --frozen-lockfile",
+            "RUN pnpm build",
+            "RUN corepack enable && pnpm install --prod --frozen-lockfile",
+        ),
+        // Production-only already: repeated as it is.
+        (
+            "node:20",
+            "",
+            "COPY package*.json ./",
+            "RUN npm ci --omit=dev",
+            "RUN npm run build",
+            "RUN npm ci --omit=dev",
+        ),
+    ] {
+        let text = format!(
+            "FROM {base}\n{setup}WORKDIR /app\n{copy}\n{install}\nCOPY . .\n{build}\nCMD [\"node\", \"build/index.js\"]\n"
+        );
+        let out = run(&text, &o);
+        let expected = format!(
+            "\nFROM {base}\nWORKDIR /app\n{setup}{copy}\n{runtime_install}\nCOPY --from=builder /app/build ./build\nCMD"
+        );
+        assert!(out.text.contains(&expected), "{text}\n→\n{}", out.text);
+    }
+}
+
+#[test]
+fn node_split_refusals() {
+    let o = with(|m| m.stage_split = true);
+    let app = |from: &str, to: &str| NODE_APP.replace(from, to);
+    for (text, why) in [
+        // What the image runs does not say where the build output is.
+        (
+            app("[\"node\", \"dist/server.js\"]", "[\"npm\", \"start\"]"),
+            "`npm start`",
+        ),
+        (
+            app(
+                "[\"node\", \"dist/server.js\"]",
+                "[\"npx\", \"next\", \"start\"]",
+            ),
+            "not known",
+        ),
+        (app("dist/server.js", "server.js"), "build output directory"),
+        (
+            app("dist/server.js", "src/server.js"),
+            "build output directory",
+        ),
+        (
+            app(
+                "\"dist/server.js\"",
+                "\"-r\", \"dotenv/config\", \"dist/server.js\"",
+            ),
+            "`-r`",
+        ),
+        (
+            app("[\"node\", \"dist/server.js\"]", "node dist/server.js"),
+            "shell form",
+        ),
+        // The install reads more than the manifests, or is not a separate step.
+        (
+            app(
+                "COPY package*.json ./\nRUN npm ci\nCOPY . .\n",
+                "COPY . .\nRUN npm ci\n",
+            ),
+            "more than the package manifests",
+        ),
+        (
+            app(
+                "RUN npm ci\nCOPY . .\nRUN npm run build",
+                "COPY . .\nRUN npm ci && npm run build",
+            ),
+            "installed in the build RUN",
+        ),
+        (
+            app("RUN npm ci\n", "RUN npm ci && npm prune\n"),
+            "more than install",
+        ),
+        (
+            app("RUN npm ci\n", "RUN npm install express\n"),
+            "names packages",
+        ),
+        (
+            app("RUN npm ci\n", "RUN npm install\n").replace("package*.json", "package.json"),
+            "package-lock.json",
+        ),
+        (
+            app(
+                "COPY package*.json ./\nRUN npm ci",
+                "COPY package.json yarn.lock ./\nRUN yarn install",
+            ),
+            "--frozen-lockfile",
+        ),
+        // Something the runtime stage would miss.
+        (
+            app("COPY . .\n", "COPY . .\nRUN npx prisma generate\n"),
+            "line 7",
+        ),
+        (
+            app(
+                "WORKDIR /app\n",
+                "WORKDIR /app\nRUN apk add --no-cache python3 make g++\n",
+            ),
+            "system packages",
+        ),
+        (
+            app(
+                "RUN npm run build",
+                "RUN npm run build && cp -r public dist/",
+            ),
+            "more than the build",
+        ),
+        (app("EXPOSE 3000", "RUN npm test"), "builds something after"),
+        (app("EXPOSE 3000", "WORKDIR /app/dist"), "another directory"),
+        (
+            app(
+                "FROM node:20-alpine",
+                "FROM --platform=linux/amd64 node:20-alpine",
+            ),
+            "platform",
+        ),
+        (app("COPY . .\n", "COPY . .\nUSER node\n"), "USER"),
+        (
+            app(
+                "COPY package*.json ./\nRUN npm ci",
+                "COPY package.json yarn.lock ./\nRUN corepack enable && yarn install --frozen-lockfile",
+            ),
+            "Yarn other than 1",
+        ),
+    ] {
+        let out = run(&text, &o);
+        assert_eq!(out.text, text);
+        assert!(
+            reasons(&out).iter().any(|r| r.contains(why)),
+            "{text}: {:?}",
+            out.skipped
+        );
+    }
+    // The node image's entrypoint in front, and npm options with values, are fine.
+    let text = app("RUN npm ci\n", "RUN npm ci --omit dev\n")
+        .replace("CMD [", "ENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [");
+    let out = run(&text, &o);
+    assert!(
+        out.text
+            .contains("RUN npm ci --omit dev\nCOPY --from=builder /app/dist ./dist\n"),
+        "{}",
+        out.text
+    );
+    // Not the shape (no build step, another base): nothing said.
+    for text in [
+        NODE_APP.replace("RUN npm run build\n", ""),
+        NODE_APP.replace("node:20-alpine", "debian:12"),
+    ] {
+        let out = run(&text, &o);
+        assert_eq!(out.text, text);
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+    }
+}
+
 // ----------------------------------------------------------------------------------------
 // Non-root
 

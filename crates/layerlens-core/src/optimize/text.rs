@@ -252,6 +252,18 @@ pub fn blanks_between(model: &Model, a: usize, b: usize) -> Vec<Span> {
         .collect()
 }
 
+/// Blank-line nodes after instruction `i` up to the end of the file (their spans).
+pub fn blanks_after(model: &Model, i: usize) -> Vec<Span> {
+    let Some(x) = node_of(model, i) else {
+        return Vec::new();
+    };
+    model.doc.nodes[x + 1..]
+        .iter()
+        .filter(|n| n.kind == NodeKind::Blank)
+        .map(|n| n.span)
+        .collect()
+}
+
 /// A JSON string literal.
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
