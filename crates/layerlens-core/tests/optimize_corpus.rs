@@ -253,6 +253,14 @@ pub fn violations(input: &str, out: &Optimized, options: &OptimizeOptions) -> Ve
 fn corpus_invariants_and_counts() {
     corpus_run("unsafe changes allowed", &OptimizeOptions::with_unsafe());
     corpus_run("safe changes only", &OptimizeOptions::default());
+    // Few corpus files opt into BuildKit themselves: assume it, so the cache-mount move runs.
+    corpus_run(
+        "safe changes only, BuildKit assumed",
+        &OptimizeOptions {
+            assume_buildkit: true,
+            ..Default::default()
+        },
+    );
 }
 
 fn corpus_run(label: &str, options: &OptimizeOptions) {

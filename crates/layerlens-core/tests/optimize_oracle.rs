@@ -1,6 +1,7 @@
 //! The optimizer's output parses with BuildKit's own parser (PyPI `dockerfile`, see
 //! `oracle_parity.rs`): every file of the corpus and the guide's examples, optimized with
-//! every move and unsafe changes allowed, and also with only the safe ones.
+//! every move and unsafe changes allowed, with only the safe ones, and with only the safe ones
+//! and BuildKit assumed (so the cache mounts are written into files that do not opt in).
 
 mod common;
 
@@ -59,6 +60,13 @@ fn optimized_files_parse_with_buildkit() {
         for (suffix, options) in [
             ("unsafe", OptimizeOptions::with_unsafe()),
             ("safe", OptimizeOptions::default()),
+            (
+                "buildkit",
+                OptimizeOptions {
+                    assume_buildkit: true,
+                    ..Default::default()
+                },
+            ),
         ] {
             let out = optimize(text, &options);
             if !out.changed {
@@ -91,7 +99,7 @@ fn optimized_files_parse_with_buildkit() {
         }
     }
     println!(
-        "BuildKit parses {}/{} optimized outputs ({changed} changed files of {} inputs, safe and unsafe runs)",
+        "BuildKit parses {}/{} optimized outputs ({changed} changed files of {} inputs; unsafe, safe and BuildKit-assumed runs)",
         written.len() - errors.len(),
         written.len(),
         inputs.len()

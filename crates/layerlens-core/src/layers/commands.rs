@@ -503,6 +503,8 @@ fn apt(ctx: &RunContext, w: &mut LayerWriter, cmd: &Command, apt_mark_auto: bool
             let auto = sub.starts_with("auto") || cmd.has_long_flag("auto-remove");
             remove_packages(w, "apt", &names, auto && apt_mark_auto);
         }
+        // apt 2.7+: `clean` plus the package lists.
+        "distclean" | "dist-clean" => w.delete("/var/lib/apt/lists"),
         "upgrade" | "dist-upgrade" | "full-upgrade" => {
             let key = w.key("apt-upgrade");
             w.write(

@@ -192,12 +192,17 @@ pub enum MoveKind {
     /// lists an earlier RUN of the stage already deleted after its last update, with no apt
     /// command in between; or a RUN that only refreshes the apt lists and deletes them again.
     RemoveNoopCleanup,
-    /// **Safe.** `RUN --mount=type=cache,target=<cache>` on pip, npm, yarn and Go installs when
-    /// the file opts into BuildKit (a `# syntax=` line or a `RUN --mount` already present) or
-    /// [`OptimizeOptions::assume_buildkit`] is set. Guards: the RUN runs as root with the
-    /// default cache location (no `--no-cache-dir`, no cache variables), and for Go every
-    /// `go` RUN of the stage gets the same mounts. The cached downloads never reach the
-    /// image and the installed result is the same.
+    /// **Safe.** `RUN --mount=type=cache,target=<cache>` on installs by pip, npm, yarn, pnpm,
+    /// poetry, uv, apt, apk, gem and bundler (in stages FROM `ruby`), Go (FROM `golang`) and
+    /// cargo (FROM `rust`) when the file opts into BuildKit (a `# syntax=` line or a
+    /// `RUN --mount` already present) or [`OptimizeOptions::assume_buildkit`] is set (then
+    /// every mount comes in one change with the `# syntax=` line). Guards: the RUN runs as
+    /// root with the manager's default cache location; nothing works from the cache alone
+    /// (`--offline`, `bundle cache`...); cleanup of a mounted directory in the RUN can be
+    /// dropped; apt and apk fetch their lists or index in the RUN, no earlier RUN left any
+    /// there and none later reads what this RUN used to leave in the image; Go and cargo get
+    /// the same mounts on every RUN of the stage that runs them. The cached downloads never
+    /// reach the image and the installed result is the same. Details in `cache_mounts.rs`.
     CacheMount,
     /// **Unsafe.** A single-stage build that compiles becomes a builder stage plus a runtime
     /// stage: a Go binary on distroless, a Java jar on a JRE, Python packages installed with

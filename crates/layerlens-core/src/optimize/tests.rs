@@ -352,6 +352,295 @@ fn cache_mounts_need_buildkit_and_the_default_cache() {
     assert_eq!(out.text.matches("target=/root/.cache/go-build").count(), 2);
 }
 
+/// The cache-mount move alone on a file that opts into BuildKit: the output (checked to
+/// parse and to be stable) and the reasons of what was refused. Every change is safe.
+fn mounts(body: &str) -> (String, Vec<String>) {
+    let text = format!("# syntax=docker/dockerfile:1\n{body}");
+    let out = run(&text, &with(|m| m.cache_mounts = true));
+    assert!(out
+        .changes
+        .iter()
+        .all(|c| c.applicability == Applicability::Safe));
+    let output = out
+        .text
+        .strip_prefix("# syntax=docker/dockerfile:1\n")
+        .unwrap();
+    (output.to_string(), reasons(&out))
+}
+
+/// Asserts the move leaves `body` alone and says why, with `reason` in the explanation.
+fn refuses(body: &str, reason: &str) {
+    let (out, why) = mounts(body);
+    assert_eq!(out, body);
+    assert!(why.iter().any(|r| r.contains(reason)), "{body}: {why:?}");
+}
+
+#[test]
+fn cache_mounts_for_apt() {
+    // The lists cleanup goes: the mount keeps them out of the layer and between builds.
+    let (out, _) = mounts("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n");
+    assert_eq!(
+        out,
+        "FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n    apt-get update && apt-get install -y --no-install-recommends curl\n"
+    );
+    // In the RUN's own layout; `apt-get clean` goes too, other paths of the `rm` stay.
+    let (out, _) = mounts("FROM debian:12\nRUN apt-get update \\\n\t&& apt-get install -y curl \\\n\t&& apt-get clean \\\n\t&& rm -rf /var/lib/apt/lists/* /tmp/build\n");
+    assert_eq!(
+        out,
+        "FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n\t--mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n\tapt-get update \\\n\t&& apt-get install -y curl \\\n\t&& rm -rf /tmp/build\n"
+    );
+    // Lists the RUN left in the image leave it, when nothing later reads them.
+    let (out, _) =
+        mounts("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n");
+    assert!(
+        out.starts_with(
+            "FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked"
+        ),
+        "{out}"
+    );
+    // A mount already there stays; the missing one is added.
+    let (out, _) = mounts("FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get update && apt-get install -y curl\n");
+    assert_eq!(
+        out,
+        "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    apt-get update && apt-get install -y curl\n"
+    );
+    // RUN by RUN, each after the ones above it got theirs.
+    let (out, _) = mounts("FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nRUN apt-get update && apt-get install -y curl && apt-get clean\n");
+    assert_eq!(
+        out.matches("target=/var/lib/apt/lists,sharing=locked")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(!out.contains("apt-get clean"));
+
+    refuses(
+        "FROM debian:12\nRUN apt-get install -y curl\n",
+        "without `apt-get update`",
+    );
+    refuses(
+        "FROM debian:12\nRUN apt-get install -y ca-certificates && apt-get update && apt-get install -y curl\n",
+        "runs before `apt-get update`",
+    );
+    // A later RUN reads the lists this one leaves in the image.
+    refuses(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git\n",
+        "the RUN on line 4 reads the package lists",
+    );
+    // An earlier RUN left lists the mount would hide and keep.
+    refuses(
+        "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
+        "the RUN on line 3 leaves package lists",
+    );
+    // Removing a parent of the mount point fails with the mount in place.
+    refuses(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt\n",
+        "`rm /var/lib/apt` would also remove",
+    );
+    let user = "FROM debian:12\nUSER app\nRUN apt-get update && apt-get install -y curl\n";
+    assert_eq!(mounts(user).0, user);
+}
+
+#[test]
+fn cache_mounts_for_apk() {
+    // `--no-cache` uses no cache at all: the index is fetched fresh into the mount instead.
+    let (out, _) = mounts("FROM alpine:3.20\nRUN apk add --no-cache curl\n");
+    assert_eq!(
+        out,
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk \\\n    apk add --update-cache curl\n"
+    );
+    // Fetched already in the RUN: `--no-cache` simply goes.
+    let (out, _) = mounts(
+        "FROM alpine:3.20\nRUN apk update && apk add --no-cache curl && apk add --no-cache git\n",
+    );
+    assert_eq!(
+        out,
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk \\\n    apk update && apk add curl && apk add git\n"
+    );
+    let (out, _) =
+        mounts("FROM alpine:3.20\nRUN apk add --update curl && rm -rf /var/cache/apk/*\n");
+    assert_eq!(
+        out,
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk \\\n    apk add --update curl\n"
+    );
+    // The mount may hold an old index, or none.
+    refuses(
+        "FROM alpine:3.20\nRUN apk add curl\n",
+        "reads the package index before",
+    );
+    refuses(
+        "FROM alpine:3.20\nRUN apk add -U curl\nRUN apk add git\n",
+        "the RUN on line 4 reads the package index",
+    );
+}
+
+#[test]
+fn cache_mounts_for_cargo_and_go() {
+    // Every cargo RUN of the stage, in one change; never the target directory.
+    let (out, _) = mounts(
+        "FROM rust:1.80\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nRUN cargo test\n",
+    );
+    assert_eq!(
+        out,
+        "FROM rust:1.80\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    --mount=type=cache,target=/usr/local/cargo/git/db \\\n    cargo build --release\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    --mount=type=cache,target=/usr/local/cargo/git/db \\\n    cargo test\n"
+    );
+    refuses(
+        "FROM rust:1.80\nRUN cargo fetch\nRUN cargo build --frozen\n",
+        "runs cargo offline",
+    );
+    for text in [
+        "FROM debian:12\nRUN cargo build\n",
+        "FROM rust:1.80\nENV CARGO_HOME=/cargo\nRUN cargo build\n",
+        "FROM rust:1.80\nUSER 1000\nRUN cargo build\n",
+    ] {
+        assert_eq!(mounts(text).0, text);
+    }
+    // Go: cleaning the module cache would only empty the mount (and fail on its mount point).
+    let (out, _) = mounts("FROM golang:1.22\nRUN go build -o /x . && go clean -cache -modcache\n");
+    assert_eq!(
+        out,
+        "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    go build -o /x .\n"
+    );
+}
+
+#[test]
+fn cache_mounts_for_pnpm_poetry_uv() {
+    let (out, _) = mounts("FROM node:22\nRUN pnpm install --frozen-lockfile\n");
+    assert_eq!(
+        out,
+        "FROM node:22\nRUN --mount=type=cache,target=/root/.local/share/pnpm/store \\\n    pnpm install --frozen-lockfile\n"
+    );
+    let (out, _) = mounts("FROM node:22\nENV PNPM_HOME=/pnpm\nRUN pnpm install\n");
+    assert!(
+        out.contains("RUN --mount=type=cache,target=/pnpm/store \\\n"),
+        "{out}"
+    );
+    refuses(
+        "FROM node:22\nRUN pnpm fetch\nRUN pnpm install --offline\n",
+        "pnpm --offline",
+    );
+    // Poetry: the download caches only, never the virtualenvs beside them.
+    let (out, _) = mounts("FROM python:3.12\nRUN poetry install --no-root\n");
+    assert_eq!(
+        out,
+        "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pypoetry/cache \\\n    --mount=type=cache,target=/root/.cache/pypoetry/artifacts \\\n    poetry install --no-root\n"
+    );
+    refuses(
+        "FROM python:3.12\nENV POETRY_VIRTUALENVS_IN_PROJECT=1\nRUN poetry install && rm -rf ~/.cache/pypoetry\n",
+        "`rm ~/.cache/pypoetry` would also remove",
+    );
+    // uv: its own cache cleaning goes with the mount.
+    let (out, _) = mounts("FROM python:3.12\nRUN uv sync --locked && uv cache clean\n");
+    assert_eq!(
+        out,
+        "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/uv \\\n    uv sync --locked\n"
+    );
+    let (out, _) = mounts("FROM python:3.12\nRUN uv pip install --system -r requirements.txt\n");
+    assert!(out.contains("target=/root/.cache/uv"));
+    refuses(
+        "FROM python:3.12\nENV UV_LINK_MODE=symlink\nRUN uv sync\n",
+        "`symlink` link mode",
+    );
+    refuses(
+        "FROM python:3.12\nRUN uv sync --offline\n",
+        "`uv --offline`",
+    );
+    // The cache is elsewhere or off: nothing to do.
+    for text in [
+        "FROM node:22\nRUN pnpm install --store-dir /s\n",
+        "FROM python:3.12\nENV POETRY_CACHE_DIR=/tmp/poetry\nRUN poetry install\n",
+        "FROM python:3.12\nRUN poetry install --no-cache\n",
+        "FROM python:3.12\nRUN uv sync --no-cache\n",
+        "FROM python:3.12\nENV UV_CACHE_DIR=/uv\nRUN uv sync\n",
+        "FROM python:3.12\nENV XDG_CACHE_HOME=/cache\nRUN uv sync\n",
+    ] {
+        assert_eq!(mounts(text).0, text);
+    }
+}
+
+#[test]
+fn cache_mounts_for_gem_and_bundler() {
+    // In the ruby images gems are downloaded into $GEM_HOME/cache.
+    let (out, _) = mounts("FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n");
+    assert_eq!(
+        out,
+        "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN --mount=type=cache,target=/usr/local/bundle/cache \\\n    bundle install\n"
+    );
+    let (out, _) = mounts("FROM ruby:3.3-alpine AS base\nFROM base\nRUN gem install rails\n");
+    assert!(
+        out.contains(
+            "RUN --mount=type=cache,target=/usr/local/bundle/cache \\\n    gem install rails"
+        ),
+        "{out}"
+    );
+    refuses(
+        "FROM ruby:3.3\nRUN bundle install --local\n",
+        "`--local` install",
+    );
+    refuses(
+        "FROM ruby:3.3\nRUN bundle install\nRUN bundle cache\n",
+        "reads the downloaded `.gem` files",
+    );
+    for text in [
+        "FROM debian:12\nRUN gem install rails\n",
+        "FROM ruby:3.3\nENV BUNDLE_PATH=/gems\nRUN bundle install\n",
+        "FROM ruby:3.3\nENV GEM_HOME=/gems\nRUN gem install rails\n",
+        "FROM ruby:3.3\nRUN bundle install --deployment\n",
+    ] {
+        assert_eq!(mounts(text).0, text);
+    }
+}
+
+#[test]
+fn cache_mounts_drop_the_cleanup_of_mounted_caches() {
+    let (out, _) =
+        mounts("FROM python:3.12\nRUN pip install -r r.txt && rm -rf /root/.cache/pip\n");
+    assert_eq!(
+        out,
+        "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r r.txt\n"
+    );
+    let (out, _) = mounts("FROM node:22\nRUN npm ci && npm cache clean --force\n");
+    assert_eq!(
+        out,
+        "FROM node:22\nRUN --mount=type=cache,target=/root/.npm \\\n    npm ci\n"
+    );
+    // `rm -rf /root/.cache` would fail on the mount point below it.
+    refuses(
+        "FROM python:3.12\nRUN pip install -r r.txt && rm -rf /root/.cache\n",
+        "`rm /root/.cache` would also remove",
+    );
+    refuses(
+        "FROM python:3.12\nRUN pip install -r r.txt && rm -rf ~/.cache/*\n",
+        "would also remove",
+    );
+    // Working from the cache alone.
+    refuses(
+        "FROM node:22\nRUN npm ci\nRUN npm ci --offline\n",
+        "what npm downloaded",
+    );
+}
+
+#[test]
+fn cache_mounts_with_assumed_buildkit_come_in_one_change() {
+    // Opting in makes LL1004 look at every install: all mounts and the syntax line together.
+    let o = OptimizeOptions {
+        assume_buildkit: true,
+        ..with(|m| m.cache_mounts = true)
+    };
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*\nRUN pip install -r r.txt\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+    let out = run(text, &o);
+    assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
+    assert!(out.text.starts_with("# syntax=docker/dockerfile:1\n"));
+    assert_eq!(out.text.matches("target=/var/lib/apt/lists").count(), 2);
+    assert_eq!(out.text.matches("target=/root/.cache/pip").count(), 1);
+    assert!(!out.text.contains("rm -rf"));
+    // One install that cannot have its mount keeps the file as it is.
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git\n";
+    let out = run(text, &o);
+    assert_eq!(out.text, text);
+    assert!(!out.skipped.is_empty());
+}
+
 // ----------------------------------------------------------------------------------------
 // Stage split
 

@@ -371,13 +371,6 @@ pub fn delete_command(
     part: &ScriptPart,
     cmd: &Command,
 ) -> Option<Vec<Edit>> {
-    if run.exec_form || !is_plain_list_element(cmd) || cmd.words.is_empty() {
-        return None;
-    }
-    if cmd.redirects.iter().any(|r| r.op.starts_with("<<")) {
-        return None;
-    }
-    let joins = |op: Option<Operator>| matches!(op, Some(Operator::And | Operator::Semi));
     // Shrinking the RUN to one command beside a one-command RUN invites merging them.
     if matches!(model.typed.get(i), Some(crate::instructions::Typed::Run(_)))
         && run_command_count(model, i) == 2
@@ -385,6 +378,25 @@ pub fn delete_command(
     {
         return None;
     }
+    delete_list_element(model, i, run, part, cmd)
+}
+
+/// [`delete_command`] without its check of the neighbouring RUNs (for edits that also give
+/// the RUN flags of its own, so it cannot join a neighbour).
+pub fn delete_list_element(
+    model: &Model,
+    i: usize,
+    run: &RunAnalysis,
+    part: &ScriptPart,
+    cmd: &Command,
+) -> Option<Vec<Edit>> {
+    if run.exec_form || !is_plain_list_element(cmd) || cmd.words.is_empty() {
+        return None;
+    }
+    if cmd.redirects.iter().any(|r| r.op.starts_with("<<")) {
+        return None;
+    }
+    let joins = |op: Option<Operator>| matches!(op, Some(Operator::And | Operator::Semi));
     let text = part.text.as_str();
     let ops: Vec<_> = part
         .script

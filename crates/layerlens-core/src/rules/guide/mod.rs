@@ -1,6 +1,6 @@
 //! Our own rules for what the guide teaches that hadolint and BuildKit do not check.
 
-mod g5_fix_util;
+pub(crate) mod g5_fix_util;
 pub(crate) mod g5_util;
 mod ll1001;
 mod ll1002;
