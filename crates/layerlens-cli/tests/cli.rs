@@ -1,32 +1,9 @@
 //! The CLI end to end: contracts of `parse`, `dump` and `lint`, errors and exit codes.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn layerlens(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_layerlens"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("HADOLINT_NOFAIL")
-        .env("HOME", dir)
-        .env_remove("XDG_CONFIG_HOME")
-        .output()
-        .expect("run layerlens")
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+mod common;
+use common::{layerlens, stderr, stdout, write};
 
 #[test]
 fn parse_prints_buildkit_fields() {

@@ -6,36 +6,13 @@
 //! The rewrite tests need a rule that carries a fix: they take the first rule whose
 //! documented bad example gets one, and say so and check the no-fix path when none does.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+use common::{layerlens, stderr, stdout, write};
 
 use layerlens_core::optimize::{fix_all, optimize, OptimizeOptions};
 use layerlens_core::rules::{registry, Fixability};
-
-fn layerlens(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_layerlens"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("HADOLINT_NOFAIL")
-        .env("HOME", dir)
-        .env_remove("XDG_CONFIG_HOME")
-        .output()
-        .expect("run layerlens")
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// Names of the files in `dir`, sorted.
 fn listing(dir: &Path) -> Vec<String> {

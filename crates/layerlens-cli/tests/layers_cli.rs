@@ -2,31 +2,10 @@
 //! and exit codes (consistent with `lint`: 1 for unreadable or invalid Dockerfiles, 2 for
 //! bad options).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn layerlens(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_layerlens"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .output()
-        .expect("run layerlens")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+mod common;
+use common::{layerlens, stderr, stdout, write};
 
 /// The guide's "Layer Caching Strategy" FastAPI example.
 const FASTAPI: &str = r#"FROM python:3.13-slim

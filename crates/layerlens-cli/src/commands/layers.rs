@@ -94,21 +94,9 @@ pub fn run(args: &Args) -> ExitCode {
     }
     match args.format {
         LayersFormat::Json => {
-            let mut value = match serde_json::to_value(&report) {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!("layerlens: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            if let Some(map) = value.as_object_mut() {
-                map.insert("file".into(), args.file.display().to_string().into());
-                map.insert("schema_version".into(), SCHEMA_VERSION.into());
+            if let Err(code) = super::print_json_report(&report, &args.file, SCHEMA_VERSION) {
+                return code;
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
         }
         LayersFormat::Tty => print!("{}", render(&args.file, &model, &report, &options)),
     }
