@@ -7,7 +7,7 @@
 use crate::fix::Edit;
 use crate::model::Model;
 use crate::syntax::{Keyword, NodeKind, PieceKind};
-use crate::text::Span;
+use crate::text::{json_string, Span};
 
 /// How the file is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -262,25 +262,6 @@ pub fn blanks_after(model: &Model, i: usize) -> Vec<Span> {
         .filter(|n| n.kind == NodeKind::Blank)
         .map(|n| n.span)
         .collect()
-}
-
-/// A JSON string literal.
-pub fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A JSON array of strings in the guide's layout: `["a", "b"]`.

@@ -45,24 +45,7 @@ pub(crate) fn keyword_like(written: &str, keyword: &str) -> String {
     }
 }
 
-/// `s` as a JSON string (for exec-form arrays and SHELL instructions).
-pub(crate) fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(crate) use crate::text::json_string;
 
 /// An edit deleting instruction `i` with its line break; the comments above it stay.
 pub(crate) fn delete_instruction(model: &Model, i: usize) -> Option<Edit> {
